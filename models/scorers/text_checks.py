@@ -1,0 +1,575 @@
+"""Checks on generated copy: is it within the channel's limits, true to the product, free of personal
+data, safe, on brand and clean of model residue, and how good is it.
+
+Everything works on a whole batch at once so the profanity model runs once per batch, not per line.
+Word lists live in lexicon.yaml and blocklist.txt next to this file.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import phonenumbers
+import yaml
+from profanity_check import predict_prob
+from stdnum import iban, luhn
+
+from adcraft.channels import CONTENT_TYPES, GSM7_BASIC, GSM7_EXTENDED, FieldSpec, gsm7_length
+from adcraft.config import Brand
+from models.scorers.base import CheckResult
+
+HERE = Path(__file__).parent
+LEX = yaml.safe_load((HERE / "lexicon.yaml").read_text())
+
+PROFANITY_THRESHOLD = 0.6
+"""alt-profanity-check scores some garment words near 0.5 ("merino wool jumper" 0.62 on its own), so
+product words are masked before scoring and the bar sits a little above the classifier's 0.5."""
+SCARCITY_MAX_STOCK = 5
+PHONE_REGIONS = ("DE", "GB", "US", "FR", "NL")
+SOFT_PASS = 0.5
+
+
+@dataclass(frozen=True)
+class CopyCandidate:
+    item_id: str
+    content_type: str
+    field: str
+    text: str
+    product: dict
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownPII:
+    """Customers' full names ("first last") and emails, lowercased."""
+
+    names: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()
+
+
+def known_pii_from_warehouse(con) -> KnownPII:
+    [(names, emails)] = con.execute(
+        """
+        SELECT coalesce(list(DISTINCT lower(trim(name))) FILTER (WHERE trim(name) <> ''), []),
+               coalesce(list(DISTINCT lower(trim(email))) FILTER (WHERE trim(email) <> ''), [])
+        FROM raw.customers
+        """
+    ).fetchall()  # not fetchone: DuckDB 2 keeps a half-read result open and blocks the connection
+    return KnownPII(frozenset(names), frozenset(emails))
+
+
+# --- shared patterns --------------------------------------------------------------------------
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-](?![sS]\b)[^\W\d_]+)*")  # O'Neil, Anne-Marie; not Jane's
+
+
+def _phrases(words: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern | None:
+    """One regex matching any of the words or phrases as whole words, longest first."""
+    words = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", flags)
+
+
+def _any_of(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+
+
+def _fragments(pattern: re.Pattern | None, text: str) -> list[str]:
+    """Distinct matched fragments, in order of appearance."""
+    if pattern is None:
+        return []
+    return list(dict.fromkeys(m.group(0).strip() for m in pattern.finditer(text)))
+
+
+def _quote(fragments: Iterable[str]) -> str:
+    return ", ".join(f'"{f}"' for f in fragments)
+
+
+def _mask(value: str) -> str:
+    """Enough of a personal value to find it in the text, without copying it into the scores table."""
+    return value[:2] + "…" + value[-2:] if len(value) > 4 else value[:1] + "…"
+
+
+def _result(item: CopyCandidate, check: str, hard: bool, score: float, notes: list[str]) -> CheckResult:
+    passed = not notes if hard else score >= SOFT_PASS
+    return CheckResult(item.item_id, check, hard, passed, round(score, 3), "; ".join(notes) or None)
+
+
+def _hard(item: CopyCandidate, check: str, problems: list[str]) -> CheckResult:
+    return _result(item, check, True, 0.0 if problems else 1.0, problems)
+
+
+def _without_link(item: CopyCandidate) -> str:
+    """The text with the campaign link blanked: we wrote the link, so its SKU and digits are not the model's."""
+    return item.text.replace(item.link, " " * len(item.link)) if item.link else item.text
+
+
+def _field_spec(item: CopyCandidate) -> FieldSpec | None:
+    content_type = CONTENT_TYPES.get(item.content_type)
+    if content_type is None:
+        return None
+    return next((f for f in content_type.fields if f.name == item.field), None)
+
+
+def _product_text(product: dict, *keys: str) -> str:
+    """The product's values under keys as one lowercase string, lists flattened."""
+    parts = []
+    for key in keys:
+        value = product.get(key)
+        parts.extend(value if isinstance(value, list) else [value])
+    return " ".join(str(p) for p in parts if p is not None).lower()
+
+
+# --- channel_limits ---------------------------------------------------------------------------
+
+
+def channel_limits(item: CopyCandidate) -> CheckResult:
+    spec = _field_spec(item)
+    if spec is None:
+        return _hard(item, "channel_limits", [f'unknown field "{item.field}" for content type "{item.content_type}"'])
+    problems = []
+    length = len(item.text)
+    if length > spec.max_chars:
+        problems.append(f"{length} characters, over the {spec.max_chars} allowed for {item.content_type}.{spec.name}")
+    if length < spec.min_chars:
+        problems.append(f"{length} characters, under the {spec.min_chars} needed for {item.content_type}.{spec.name}")
+    if spec.gsm7:
+        septets = gsm7_length(item.text)
+        if septets is None:
+            bad = dict.fromkeys(c for c in item.text if c not in GSM7_BASIC and c not in GSM7_EXTENDED)
+            problems.append(f"{_quote(bad)} not in the GSM-7 alphabet, so the SMS would split into 70-character parts")
+        elif septets > 160:
+            problems.append(f"needs {septets} GSM-7 septets, over one 160-septet SMS")
+    return _hard(item, "channel_limits", problems)
+
+
+# --- grounding --------------------------------------------------------------------------------
+
+
+def _token_pattern(token: str) -> str:
+    """A currency token as a regex that will not match inside a longer word."""
+    pattern = re.escape(token)
+    if token[0].isalpha():
+        pattern = r"(?<![^\W\d_])" + pattern
+    if token[-1].isalpha():
+        pattern += r"(?![^\W\d_])"
+    return pattern
+
+
+CURRENCY: dict[str, frozenset[str]] = {  # lowercase token -> the ISO codes it may stand for
+    **{s.lower(): frozenset(c) for s, c in LEX["currency_symbols"].items()},
+    **{w.lower(): frozenset(c) for w, c in LEX["currency_words"].items()},
+    **{c.lower(): frozenset([c]) for c in LEX["currency_codes"]},
+}
+SYMBOL_FOR = {codes[0]: s for s, codes in reversed(LEX["currency_symbols"].items())}
+CURRENCY_TOKEN = "(?:" + "|".join(_token_pattern(t) for t in sorted(CURRENCY, key=len, reverse=True)) + ")"
+NUMBER = r"\d+(?:[.,]\d{3})*(?:[.,]\d{1,2})?"
+AMOUNT = re.compile(
+    rf"(?P<cur1>{CURRENCY_TOKEN})\s?(?P<num1>{NUMBER})(?![\d%])"
+    rf"|(?<![\d.,])(?P<num2>{NUMBER})\s?(?P<cur2>{CURRENCY_TOKEN})",
+    re.IGNORECASE,
+)
+# Without an amount only symbols and upper-case codes count: "pound" or "cad" alone are ordinary words.
+CURRENCY_ALONE = re.compile(
+    "|".join(_token_pattern(t) for t in sorted([*LEX["currency_symbols"], *LEX["currency_codes"]], key=len)[::-1])
+)
+BARE_DECIMAL = re.compile(r"(?<![\d.,])\d+[.,]\d{2}(?![\d.,%])")
+PROMOTION = _any_of(LEX["promotion_patterns"])
+PERCENT_OF = re.compile(r"(\d+(?:[.,]\d+)?)\s?%\s*([^\W\d_]+)")
+SCARCITY = _any_of(LEX["scarcity_patterns"])
+STOCK_COUNT = re.compile(r"\d+")
+COLOUR = _phrases(LEX["colours"])
+MATERIAL = _phrases(LEX["materials"])
+COLOUR_SYNONYMS = _phrases(LEX["colour_synonyms"])
+
+
+def _parse_amount(number: str) -> Decimal | None:
+    """'1,299.00', '1.299,00', '39,90' and '39' as Decimals; a separator before 1-2 final digits is decimal."""
+    match = re.fullmatch(r"(.*?)(?:[.,](\d{1,2}))?", number)
+    whole, cents = match.group(1), match.group(2) or "0"
+    try:
+        return Decimal(re.sub(r"[.,]", "", whole) + "." + cents)
+    except InvalidOperation:
+        return None
+
+
+def _price(product: dict) -> tuple[Decimal | None, str]:
+    currency = str(product.get("currency") or "").upper()
+    try:
+        return Decimal(str(product["price"])).quantize(Decimal("0.01")), currency
+    except (KeyError, InvalidOperation, TypeError, ValueError):
+        return None, currency
+
+
+def _format_price(price: Decimal, currency: str) -> str:
+    symbol = SYMBOL_FOR.get(currency)
+    return f"{symbol}{price}" if symbol else f"{price} {currency}"
+
+
+def _price_problems(text: str, product: dict) -> list[str]:
+    price, currency = _price(product)
+    costs = f"the product costs {_format_price(price, currency)}" if price is not None else "the product has no price"
+    problems, covered = [], []
+    for m in AMOUNT.finditer(text):
+        covered.append(m.span())
+        token = (m.group("cur1") or m.group("cur2")).lower()
+        amount = _parse_amount(m.group("num1") or m.group("num2"))
+        if currency not in CURRENCY[token] or price is None or amount != price:
+            problems.append(f'mentions "{m.group(0)}" but {costs}')
+    for m in CURRENCY_ALONE.finditer(text):
+        if not any(a <= m.start() < b for a, b in covered) and currency not in CURRENCY[m.group(0).lower()]:
+            priced_in = currency or "no currency"
+            problems.append(f'mentions the currency "{m.group(0)}" but the product is priced in {priced_in}')
+    for m in BARE_DECIMAL.finditer(text):
+        if not any(a <= m.start() < b for a, b in covered) and _parse_amount(m.group(0)) != price:
+            problems.append(f'mentions "{m.group(0)}" but {costs}')
+    return problems
+
+
+def _grounded_percent(match: re.Match, text: str, product: dict) -> bool:
+    """'100% cotton' is a material fact, not a promotion, when the product record says so."""
+    of = PERCENT_OF.match(text, match.start())
+    if of is None:
+        return False
+    percent, word = of.group(1), of.group(2).lower()
+    material = _product_text(product, "material")
+    named = _fragments(MATERIAL, material)
+    if f"{percent}%" in material.replace(" %", "%") and word in material:
+        return True
+    return percent == "100" and [n.lower() for n in named] == [word]
+
+
+def _promotion_problems(text: str, product: dict) -> list[str]:
+    claims = [m.group(0).strip() for m in PROMOTION.finditer(text) if not _grounded_percent(m, text, product)]
+    return [f'claims a promotion ({_quote(dict.fromkeys(claims))}) but none is running'] if claims else []
+
+
+def _unlisted_words(pattern: re.Pattern, text: str, allowed: str) -> list[str]:
+    allowed = COLOUR_SYNONYMS.sub(lambda m: LEX["colour_synonyms"][m.group(0).lower()], allowed)
+    unlisted = []
+    for word in _fragments(pattern, text):
+        canonical = LEX["colour_synonyms"].get(word.lower(), word.lower())
+        if not re.search(rf"(?<!\w){re.escape(canonical)}(?!\w)", allowed):
+            unlisted.append(word)
+    return unlisted
+
+
+def _scarcity_problems(text: str, product: dict) -> list[str]:
+    stock = product.get("stock")
+    problems = []
+    for claim in _fragments(SCARCITY, text):
+        count = STOCK_COUNT.search(claim)
+        if stock is None or stock > SCARCITY_MAX_STOCK:
+            problems.append(f'claims scarcity ("{claim}") but {stock if stock is not None else "unknown"} are in stock')
+        elif count and int(count.group(0)) != stock:
+            problems.append(f'says "{claim}" but {stock} are in stock')
+    return problems
+
+
+def grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None) -> CheckResult:
+    text = _without_link(item)
+    text = allowed_promotions.sub(" ", text) if allowed_promotions else text
+    product = item.product
+    problems = _price_problems(text, product) + _promotion_problems(text, product)
+    colours = _unlisted_words(COLOUR, text, _product_text(product, "colours", "name"))
+    if colours:
+        listed = ", ".join(product.get("colours") or []) or "no listed colour"
+        problems.append(f"names the colour {_quote(colours)} but the product comes in {listed}")
+    materials = _unlisted_words(MATERIAL, text, _product_text(product, "material", "name", "category", "description"))
+    if materials:
+        made_of = product.get("material") or "an unlisted material"
+        problems.append(f"names {_quote(materials)} but the product is made of {made_of}")
+    problems += _scarcity_problems(text, product)
+    return _hard(item, "grounding", problems)
+
+
+# --- pii --------------------------------------------------------------------------------------
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+CARD = re.compile(r"(?<![\d.,])(?:\d[ -]?){12,18}\d(?![\d.,])")
+DIGIT_RUN = re.compile(r"(?<![\w.,])\+?\d(?:[\s().\-/]{0,2}\d){8,}(?![\w])")
+
+
+class _NameIndex:
+    """Customer names split into words, so a text is searched with a few set lookups, not one per name."""
+
+    def __init__(self, pii: KnownPII):
+        self.names = {" ".join(NAME_WORD.findall(n.lower())) for n in pii.names}
+        self.names = {n for n in self.names if " " in n}  # a lone first name would match ordinary words
+        self.longest = max((n.count(" ") + 1 for n in self.names), default=0)
+        self.emails = {e.lower() for e in pii.emails}
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        words = [(m.start(), m.group(0).lower()) for m in NAME_WORD.finditer(text)]
+        found = []
+        for i in range(len(words)):
+            for n in range(2, min(self.longest, len(words) - i) + 1):
+                candidate = " ".join(w for _, w in words[i : i + n])
+                if candidate in self.names:
+                    found.append((words[i][0], candidate))
+        return found
+
+
+def _valid_iban(candidate: str) -> str | None:
+    """The longest valid IBAN at the start of candidate: the regex may run into a following word."""
+    parts = candidate.split(" ")
+    for end in range(len(parts), 0, -1):
+        value = " ".join(parts[:end])
+        if iban.is_valid(value):
+            return value
+    return None
+
+
+def pii(item: CopyCandidate, names: _NameIndex) -> CheckResult:
+    text = _without_link(item)
+    problems, taken = [], []
+
+    def report(start: int, end: int, what: str) -> None:
+        if not any(a < end and start < b for a, b in taken):
+            taken.append((start, end))
+            problems.append(f"contains {what} ({_mask(text[start:end])} at character {start})")
+
+    for m in EMAIL.finditer(text):
+        known = m.group(0).lower() in names.emails
+        report(*m.span(), "a customer's email address" if known else "an email address")
+    for m in IBAN.finditer(text):
+        if value := _valid_iban(m.group(0)):
+            report(m.start(), m.start() + len(value), "an IBAN")
+    for m in CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group(0))
+        if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
+            report(*m.span(), "a card number")
+    if sum(c.isdigit() for c in text) >= 7:  # the matcher is the slow part; short digit runs are no phone
+        for region in PHONE_REGIONS:
+            for m in phonenumbers.PhoneNumberMatcher(text, region):
+                report(m.start, m.end, "a phone number")
+        for m in DIGIT_RUN.finditer(text):
+            report(*m.span(), "a long number that may be a phone or account number")
+    for start, name in names.find(text):
+        report(start, start + len(name), "a customer's name")
+    return _hard(item, "pii", problems)
+
+
+# --- safety -----------------------------------------------------------------------------------
+
+LEET = {
+    "a": "a@4*", "b": "b8", "e": "e3*", "g": "g9", "i": "i1!l*", "l": "l1", "o": "o0*", "s": "s5$z", "t": "t7+", "u": "uv*",
+}
+
+
+def _leet_pattern(word: str) -> str:
+    """'shit' as a pattern for sh1t, sh!t, shiiit, s.h.i.t and friends."""
+    letters = (f"[{re.escape(LEET.get(c, c))}]+" for c in word)
+    return r"(?<![a-z])" + r"[._*-]?".join(letters) + r"s?(?![a-z])"
+
+
+def _blocklist() -> re.Pattern:
+    lines = (HERE / "blocklist.txt").read_text().splitlines()
+    words = [w.strip().lower() for w in lines if w.strip() and not w.startswith("#")]
+    return re.compile("|".join(_leet_pattern(w) for w in sorted(words, key=len, reverse=True)))
+
+
+BLOCKED = _blocklist()
+RISKY_CLAIM = _any_of(LEX["risky_claim_patterns"])
+
+
+def _mask_product_words(item: CopyCandidate) -> str:
+    """The text without the product's own words, which the classifier sometimes misreads (a 'bra')."""
+    own = set(WORD.findall(_product_text(item.product, "name", "category", "material")))
+    return WORD.sub(lambda m: "" if m.group(0).lower() in own else m.group(0), item.text)
+
+
+def profanity_probabilities(items: list[CopyCandidate]) -> list[float]:
+    """One classifier call for the whole batch."""
+    if not items:
+        return []
+    return [float(p) for p in predict_prob([_mask_product_words(i) for i in items])]
+
+
+def safety(item: CopyCandidate, profanity: float) -> CheckResult:
+    problems = []
+    if profanity >= PROFANITY_THRESHOLD:
+        problems.append(f"reads as profane or offensive (classifier probability {profanity:.2f})")
+    blocked = _fragments(BLOCKED, item.text.lower())
+    if blocked:
+        problems.append(f"contains the blocked word {_quote(blocked)}")
+    claims = _fragments(RISKY_CLAIM, item.text)
+    if claims:
+        problems.append(f"makes a claim an ad may not make: {_quote(claims)}")
+    return _hard(item, "safety", problems)
+
+
+# --- brand_rules, artifacts -------------------------------------------------------------------
+
+
+def brand_rules(item: CopyCandidate, banned: re.Pattern | None) -> CheckResult:
+    words = _fragments(banned, item.text)
+    return _hard(item, "brand_rules", [f"uses the brand's banned word {_quote(words)}"] if words else [])
+
+
+ARTIFACT = _any_of(LEX["artifact_patterns"])
+
+
+def artifacts(item: CopyCandidate) -> CheckResult:
+    problems = []
+    product_data = _product_text(item.product, "name", "description")
+    fragments = _fragments(ARTIFACT, item.text)
+    if fragments:
+        injected = [f for f in fragments if f.lower() in product_data]
+        source = f" ({_quote(injected)} copied from the product data: a likely prompt injection)" if injected else ""
+        problems.append(f"contains leftover model, prompt or template text: {_quote(fragments)}{source}")
+    sku = str(item.product.get("sku") or "")
+    if sku and re.search(rf"(?<!\w){re.escape(sku)}(?!\w)", _without_link(item), re.IGNORECASE):
+        problems.append(f'echoes the SKU "{sku}" from the prompt')
+    return _hard(item, "artifacts", problems)
+
+
+# --- soft checks ------------------------------------------------------------------------------
+
+STOPWORDS = frozenset(LEX["stopwords"])
+ENGLISH = frozenset(LEX["english_words"])
+DANGLING = frozenset(LEX["dangling_words"])
+CHAR_RUN = re.compile(r"([^\d\s])\1{3,}")
+URL_AT_END = re.compile(r"https?://\S+$")
+CLEAN_END = tuple(".!?)\"'”’")
+CUT_END = tuple(",:;-–—…/&+(")
+
+
+def repetition(item: CopyCandidate) -> CheckResult:
+    words = [w.lower() for w in WORD.findall(item.text)]
+    if not words:
+        return _result(item, "repetition", False, 0.0, ["has no words"])
+    notes = []
+    counts = Counter(w for w in words if w not in STOPWORDS and len(w) > 1)
+    repeats = {w: n for w, n in counts.items() if n > 1}
+    word_rate = sum(n - 1 for n in repeats.values()) / max(sum(counts.values()), 1)
+    if repeats:
+        notes.append("repeats " + ", ".join(f'"{w}" ×{n}' for w, n in repeats.items()))
+    grams = list(zip(words, words[1:], words[2:]))
+    gram_repeats = [g for g, n in Counter(grams).items() if n > 1]
+    gram_rate = (len(grams) - len(set(grams))) / len(grams) if grams else 0.0
+    if gram_repeats:
+        notes.append("repeats the phrase " + _quote(" ".join(g) for g in gram_repeats))
+    score = max(0.0, 1.0 - word_rate - 1.5 * gram_rate)
+    if run := CHAR_RUN.search(item.text):
+        notes.append(f'has "{run.group(0)}", a run of one character')
+        score = min(score, 0.3)
+    return _result(item, "repetition", False, score, notes)
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _mention_score(item: CopyCandidate) -> tuple[float, str | None]:
+    name = str(item.product.get("name") or "")
+    category = str(item.product.get("category") or "")
+    text = item.text.lower()
+    if name and name.lower() in text:
+        return 1.0, None
+    said = {_stem(w) for w in WORD.findall(text)}
+    name_words = {_stem(w) for w in WORD.findall(name.lower()) if w not in STOPWORDS and len(w) > 2}
+    category_words = {_stem(w) for w in WORD.findall(category.lower())}
+    if category_words & said or (name_words and len(name_words & said) * 2 >= len(name_words)):
+        return 0.7, None
+    return 0.0, f'does not mention the product ("{name}") or its category ("{category}")'
+
+
+def _ending_score(item: CopyCandidate, spec: FieldSpec | None) -> tuple[float, str | None]:
+    text = item.text.rstrip()
+    if not text:
+        return 0.0, "is empty"
+    if URL_AT_END.search(text):
+        return 1.0, None
+    if text.endswith(CUT_END) or text.endswith(".."):
+        return 0.0, f'ends with "{text[-1]}", so it looks cut off'
+    if text.endswith(CLEAN_END):
+        return 1.0, None
+    last = WORD.findall(text.lower())[-1:]
+    if last and last[0] in DANGLING and text[-1].isalpha():
+        return 0.0, f'ends on "{last[0]}", so it looks cut off'
+    if spec is not None and spec.max_chars > 50:  # headlines and subjects may end without a stop
+        return 0.5, "does not end with a full stop or other closing punctuation"
+    return 1.0, None
+
+
+def _shouting(item: CopyCandidate, brand: Brand) -> list[str]:
+    own = set(WORD.findall(f"{brand.name} {brand.logo_text} {item.product.get('name') or ''}".upper()))
+    return [w for w in WORD.findall(item.text) if len(w) >= 3 and w.isupper() and w not in own]
+
+
+def quality(item: CopyCandidate, brand: Brand, avoided: re.Pattern | None) -> CheckResult:
+    spec = _field_spec(item)
+    parts: list[tuple[float, float, str | None]] = []  # (weight, score 0..1, note)
+    parts.append((0.3, *_mention_score(item)))
+    parts.append((0.2, *_ending_score(item, spec)))
+    if spec is not None:
+        ratio = len(item.text) / spec.max_chars
+        fit = 0.0 if ratio > 1 else min(1.0, ratio / 0.5)
+        note = None if fit >= 1 else f"uses {len(item.text)} of {spec.max_chars} characters"
+        parts.append((0.15, fit, note))
+    avoid = _fragments(avoided, item.text)
+    parts.append((0.15, 0.0, f"uses words the brand voice avoids: {_quote(avoid)}") if avoid else (0.15, 1.0, None))
+    shouted, bangs = _shouting(item, brand), item.text.count("!")
+    loud = []
+    if len(shouted) >= 2:
+        loud.append(f"shouts in capitals ({_quote(shouted)})")
+    if bangs >= 2:
+        loud.append(f"uses {bangs} exclamation marks")
+    parts.append((0.1, 0.0 if loud else 1.0, "; ".join(loud) or None))
+    if spec is not None and spec.link:
+        linked = bool(item.link) and item.link in item.text
+        parts.append((0.1, 1.0 if linked else 0.0, None if linked else "has no link to the product page"))
+    score = sum(w * s for w, s, _ in parts) / sum(w for w, _, _ in parts)
+    return _result(item, "quality", False, score, [n for _, _, n in parts if n])
+
+
+def language(item: CopyCandidate) -> CheckResult:
+    words = WORD.findall(item.text)
+    if not words:
+        return _result(item, "language", False, 0.0, ["has no words"])
+    foreign = [w for w in words if not w.replace("’", "'").isascii()]
+    score = 1 - len(foreign) / len(words)
+    notes = []
+    if foreign:
+        notes.append(f"{len(foreign)} of {len(words)} words are not plain English letters ({_quote(foreign[:3])})")
+    if len(words) >= 6 and not {w.lower() for w in words} & ENGLISH:
+        score *= 0.5
+        notes.append("none of its words are common English words")
+    return _result(item, "language", False, score, notes)
+
+
+# --- the batch --------------------------------------------------------------------------------
+
+
+def check_copy(
+    items: list[CopyCandidate],
+    brand: Brand,
+    known_pii: KnownPII = KnownPII(),
+    allowed_promotions: Iterable[str] = (),
+) -> list[CheckResult]:
+    """Every check on every item, in item order. allowed_promotions: phrases ("20% off") that are true."""
+    names = _NameIndex(known_pii)
+    banned = _phrases(brand.banned_words)
+    avoided = _phrases(brand.voice.avoid)
+    promotions = _phrases(allowed_promotions)
+    results = []
+    for item, profanity in zip(items, profanity_probabilities(items), strict=True):
+        results += [
+            channel_limits(item),
+            grounding(item, promotions),
+            pii(item, names),
+            safety(item, profanity),
+            brand_rules(item, banned),
+            artifacts(item),
+            repetition(item),
+            quality(item, brand, avoided),
+            language(item),
+        ]
+    return results

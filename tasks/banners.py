@@ -1,0 +1,81 @@
+"""Banners: one image per product, segment and banner size in a batch, drawn from the layout template."""
+
+import hashlib
+import json
+import re
+from decimal import Decimal, InvalidOperation
+
+from prefect import task
+
+from adcraft.banner_layout import LAYOUT_TEMPLATE, render_banner
+from adcraft.config import load_brand
+from adcraft.db import warehouse
+from adcraft.progress import StageProgress
+from adcraft.settings import get_settings
+from adcraft.templating import template_version
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+
+# One row per product and segment; a brief per channel repeats the same product JSON.
+BRIEF_PRODUCTS = """
+    SELECT sku, segment, arg_min(product, brief_id) AS product
+    FROM marts.briefs
+    WHERE batch_id = ?
+    GROUP BY sku, segment
+    ORDER BY sku, segment
+"""
+
+
+def format_price(price, currency: str | None) -> str:
+    """'€39.00' for known currencies, '39.00 CHF' for others, '' when the price is missing or not a number."""
+    try:
+        amount = f"{Decimal(str(price)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return ""
+    code = (currency or "").upper()
+    symbol = CURRENCY_SYMBOLS.get(code)
+    return f"{symbol}{amount}" if symbol else f"{amount} {code}".strip()
+
+
+def banner_id(batch_id: str, sku: str, segment: str, size: str) -> str:
+    return "ban_" + hashlib.sha1(f"{batch_id}|{sku}|{segment}|{size}".encode()).hexdigest()[:16]
+
+
+def _safe(part: str) -> str:
+    """A file-name-safe version of a SKU or segment, which come from source data."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", part)[:64]
+
+
+@task(name="banners")
+def render_banners(batch_id: str, brand_name: str, sizes: list[str]) -> int:
+    """Render every (sku, segment, size) banner of the batch and replace its rows in content.banners."""
+    brand = load_brand(brand_name)
+    version = template_version(LAYOUT_TEMPLATE)
+    with warehouse() as con:
+        products = con.execute(BRIEF_PRODUCTS, [batch_id]).fetchall()
+
+    out_dir = get_settings().banners_dir / _safe(batch_id)
+    rows = []
+    with StageProgress("Rendering banners", len(products) * len(sizes)) as progress:
+        for sku, segment, product_json in products:
+            product = json.loads(product_json)
+            headline = str(product.get("name") or sku)
+            price = format_price(product.get("price"), product.get("currency"))
+            for size in sizes:
+                out_path = out_dir / f"{_safe(sku)}_{_safe(segment)}_{size}.png"
+                layout = render_banner(size, headline, price, brand, out_path)
+                rows.append((banner_id(batch_id, sku, segment, size), batch_id, sku, segment, size,
+                             layout["path"], layout["bytes"], headline, json.dumps(layout), version))
+                progress.advance()
+
+    with warehouse() as con:
+        con.execute("BEGIN")
+        con.execute("DELETE FROM content.banners WHERE batch_id = ?", [batch_id])
+        if rows:
+            con.executemany(
+                "INSERT INTO content.banners (item_id, batch_id, sku, segment, size, path, bytes, headline, "
+                "layout, template_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        con.execute("COMMIT")
+    return len(rows)

@@ -1,0 +1,24 @@
+"""Open a batch: one campaign on one date. Its id is stable, so a re-run for the date replaces it."""
+
+from datetime import date
+
+from prefect import task
+
+from adcraft.config import Campaign
+from adcraft.db import warehouse
+
+
+def batch_id_for(campaign: Campaign, run_date: date) -> str:
+    return f"{campaign.name}-{run_date:%Y%m%d}"
+
+
+@task(name="open-batch")
+def open_batch(campaign: Campaign, run_date: date, flow_run_id: str | None = None) -> str:
+    batch_id = batch_id_for(campaign, run_date)
+    with warehouse() as con:
+        con.execute(
+            "INSERT OR REPLACE INTO content.batches (batch_id, campaign, run_date, brand, campaign_config, flow_run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [batch_id, campaign.name, run_date, campaign.brand, campaign.model_dump_json(), flow_run_id],
+        )
+    return batch_id

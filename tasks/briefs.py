@@ -1,0 +1,43 @@
+"""Briefs: what to write about for one batch (product × segment × channel × content type)."""
+
+from datetime import date
+
+from prefect import task
+
+from adcraft.channels import CONTENT_TYPES
+from adcraft.config import Campaign
+from adcraft.db import sql, warehouse
+from adcraft.stages import timed_stage
+
+
+@task(name="briefs")
+@timed_stage
+def build_briefs(batch_id: str, campaign: Campaign, run_date: date) -> dict:
+    variables = {
+        "batch_id": batch_id,
+        "as_of": run_date,
+        "segments": campaign.segments,
+        "per_segment": campaign.products.per_segment,
+        "min_stock": campaign.products.min_stock,
+        "lookback_days": campaign.products.lookback_days,
+        "content_types": campaign.content_types,
+        "channels": [CONTENT_TYPES[t].channel for t in campaign.content_types],
+    }
+    with warehouse() as con:
+        con.execute("BEGIN")
+        for name, value in variables.items():
+            con.execute(f"SET VARIABLE {name} = ?", [value])
+        con.execute("DELETE FROM marts.briefs WHERE batch_id = ?", [batch_id])
+        con.execute(sql("marts/briefs"))
+        con.execute("COMMIT")
+        rows = con.execute(
+            "SELECT count(*), count(DISTINCT sku), count(DISTINCT segment) FROM marts.briefs WHERE batch_id = ?",
+            [batch_id],
+        ).fetchone()
+    if rows[0] == 0:
+        raise RuntimeError(
+            f"No briefs for {batch_id}: no product in stock sold to segments {campaign.segments} in the "
+            f"last {campaign.products.lookback_days} days. Check the segments in the campaign file and "
+            "that orders were loaded (`adcraft ingest`)."
+        )
+    return {"rows": rows[0], "products": rows[1], "segments": rows[2]}

@@ -1,0 +1,28 @@
+"""Decide a batch: turn its scores into approved / needs_review / rejected under the campaign's policy."""
+
+from prefect import task
+
+from adcraft.db import sql, warehouse
+
+
+@task(name="decide-batch")
+def decide_batch(batch_id: str, approve_at: float, review_at: float, policy_version: str) -> dict:
+    """Replace the batch's policy decisions; decisions a person made are kept as they are."""
+    params = {"batch_id": batch_id, "approve_at": approve_at, "review_at": review_at, "policy_version": policy_version}
+    with warehouse() as con:
+        con.execute("BEGIN")
+        con.execute("DELETE FROM content.decisions WHERE batch_id = ? AND decided_by LIKE 'policy:%'", [batch_id])
+        con.execute(sql("content/decide"), params)
+        counts = dict(
+            con.execute(
+                "SELECT decision, count(*) FROM content.decisions "
+                "WHERE batch_id = ? AND decided_by = ? GROUP BY decision",
+                [batch_id, f"policy:{policy_version}"],
+            ).fetchall()
+        )
+        [(by_people,)] = con.execute(
+            "SELECT count(*) FROM content.decisions WHERE batch_id = ? AND decided_by NOT LIKE 'policy:%'", [batch_id]
+        ).fetchall()
+        con.execute("COMMIT")
+    per_decision = {d: counts.get(d, 0) for d in ("approved", "needs_review", "rejected")}
+    return {"batch_id": batch_id, **per_decision, "kept_human": by_people}

@@ -1,0 +1,115 @@
+import json
+
+import pytest
+
+from adcraft.db import warehouse
+from tasks.decide import decide_batch
+from tasks.score import score_batch
+
+BATCH = "demo-2025-06-01"
+PRODUCT = {
+    "sku": "NW-SHIRT-01", "name": "Linen Shirt", "category": "shirts", "brand": "Northwind", "price": 39.0,
+    "currency": "EUR", "material": "100% linen", "colours": ["navy", "sand"], "sizes": ["S", "M"], "stock": 40,
+    "description": "A relaxed shirt in washed linen.",
+}
+COPY = {
+    "c_good": ("social_post", "primary_text", "Meet the Linen Shirt in navy: soft 100% linen, made for long summer days."),
+    "c_sms": ("sms", "text", "Northwind: the Linen Shirt in navy is here, €39. Easy care, built to last. "
+                             "https://example.com/p/NW-SHIRT-01"),
+    "c_price": ("social_post", "primary_text", "The Linen Shirt in navy is here for just £39. Easy care, built to last."),
+    "c_name": ("social_post", "primary_text", "Jane Doe loves her Linen Shirt in navy, made for long summer days."),
+    "c_dull": ("social_post", "primary_text", "Soft fabric, made for long summer days and easy evenings in the garden,"),
+}
+# Between the two bars: c_dull neither names the product nor ends cleanly (quality 0.5, mean ~0.83).
+APPROVE_AT, REVIEW_AT = 0.9, 0.6
+
+
+@pytest.fixture
+def batch(adcraft_home):
+    campaign = {"name": "demo", "link": "https://example.com/p/{sku}"}
+    with warehouse() as con:
+        con.execute("INSERT INTO content.batches (batch_id, campaign, run_date, brand, campaign_config) "
+                    "VALUES (?, 'demo', DATE '2025-06-01', 'demo', ?)", [BATCH, json.dumps(campaign)])
+        con.execute("INSERT INTO marts.briefs VALUES (?, 'b1', 'NW-SHIRT-01', 'young_urban', 'meta_feed', "
+                    "'social_post', ?, '{}')", [BATCH, json.dumps(PRODUCT)])
+        con.execute("INSERT INTO raw.customers VALUES ('cu1', 'Jane Doe', 'jane@example.com', NULL, 'Berlin', 'DE', "
+                    "'2024-01-01', 'load1', 1)")
+        con.executemany(
+            "INSERT INTO content.copy_items (item_id, batch_id, brief_id, content_type, field, variant, text, "
+            "raw_output, prompt, seed, model_version, template_version) "
+            "VALUES (?, ?, 'b1', ?, ?, 1, ?, ?, 'prompt', 7, 'test-model', 't1')",
+            [[item_id, BATCH, ct, field, text, text] for item_id, (ct, field, text) in COPY.items()],
+        )
+    return BATCH
+
+
+def decisions() -> dict:
+    with warehouse(read_only=True) as con:
+        rows = con.execute("SELECT item_id, decision, reasons, item_kind, decided_by, quality "
+                           "FROM content.decisions ORDER BY item_id").fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def run_twice(batch):
+    for _ in range(2):
+        scored = score_batch.fn(batch, "demo")
+        decided = decide_batch.fn(batch, APPROVE_AT, REVIEW_AT, "v1")
+    return scored, decided
+
+
+def test_score_and_decide(batch):
+    scored, decided = run_twice(batch)
+
+    assert scored == {"batch_id": batch, "copy_items": 5, "banners": 0, "scores": 45, "failed_hard_checks": 2}
+    assert decided == {"batch_id": batch, "approved": 2, "needs_review": 1, "rejected": 2, "kept_human": 0}
+    with warehouse(read_only=True) as con:
+        counts = con.execute("SELECT count(*), count(DISTINCT (item_id, check_name)) FROM content.scores").fetchall()
+        assert counts == [(45, 45)]
+    got = decisions()
+    assert len(got) == 5
+    assert {item: d[0] for item, d in got.items()} == {
+        "c_good": "approved", "c_sms": "approved", "c_price": "rejected", "c_name": "rejected", "c_dull": "needs_review",
+    }
+    assert got["c_good"][1] == [] and got["c_good"][2] == "copy" and got["c_good"][3] == "policy:v1"
+    assert got["c_price"][1] == ['grounding: mentions "£39" but the product costs €39.00']
+    assert got["c_name"][1][0].startswith("pii: contains a customer's name")
+    dull = got["c_dull"][1]
+    assert dull[0] == f"quality {got['c_dull'][4]:.2f} below {APPROVE_AT:.2f}"
+    assert any(r.startswith("quality: does not mention the product") for r in dull)
+
+
+def test_a_person_s_decision_survives_a_rerun(batch):
+    run_twice(batch)
+    with warehouse() as con:
+        con.execute("UPDATE content.decisions SET decision = 'approved', reasons = ['fine by me'], "
+                    "decided_by = 'analyst:jo' WHERE item_id = 'c_dull'")
+
+    scored, decided = run_twice(batch)
+
+    assert decided["kept_human"] == 1 and decided["needs_review"] == 0
+    got = decisions()
+    assert got["c_dull"][:2] == ("approved", ["fine by me"]) and got["c_dull"][3] == "analyst:jo"
+    assert len(got) == 5
+
+
+def test_rescoring_replaces_rows_for_changed_items(batch):
+    score_batch.fn(batch, "demo")
+    with warehouse() as con:
+        con.execute("DELETE FROM content.copy_items WHERE item_id = 'c_dull'")
+    assert score_batch.fn(batch, "demo")["scores"] == 36
+    assert decide_batch.fn(batch, APPROVE_AT, REVIEW_AT, "v1")["needs_review"] == 0
+    assert "c_dull" not in decisions()
+
+
+def test_banners_are_scored_and_decided_as_banners(batch, adcraft_home):
+    missing = adcraft_home / "banners" / "ban_1.png"  # no file: every banner check fails with the path named
+    with warehouse() as con:
+        con.execute("INSERT INTO content.banners (item_id, batch_id, sku, segment, size, path, bytes, headline, layout, "
+                    "template_version) VALUES ('ban_1', ?, 'NW-SHIRT-01', 'young_urban', '300x250', ?, 0, 'Linen', "
+                    "'{}', 't1')", [batch, str(missing)])
+
+    scored, decided = run_twice(batch)
+
+    assert scored["banners"] == 1 and decided["rejected"] == 3
+    decision, reasons, kind, _, _ = decisions()["ban_1"]
+    assert (decision, kind) == ("rejected", "banner") and any(str(missing) in r for r in reasons)

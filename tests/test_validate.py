@@ -1,0 +1,106 @@
+import json
+
+import pytest
+
+from adcraft.db import warehouse
+from adcraft.demo_shop import generate_demo_shop
+from adcraft.rules import load_rules
+from tasks.ingest import ingest_landing
+from tasks.validate import validate_loads
+
+ENTITIES = ("products", "customers", "order_lines")
+# A hand-made export with one row per kind of trouble, beside the generated demo shop.
+MESSY_PRODUCTS = """sku,name,category,brand,price,currency,material,colours,sizes,stock,launch_date,description
+X-1,Good Shirt,Shirts,B,10.00,EUR,Linen,navy,M,3,2024-01-01,Fine.
+,No Sku Shirt,Shirts,B,10.00,EUR,Linen,navy,M,3,2024-01-01,No sku.
+X-3,Comma Price,Shirts,B,"12,50",EUR,Linen,navy,M,3,2024-01-01,Comma price.
+X-4,Nan Price,Shirts,B,nan,EUR,Linen,navy,M,3,2024-01-01,Not a number.
+X-5,Zero Price,Shirts,B,0,USD,Linen,navy,M,-3,2024-13-01,Many problems.
+X-1,Good Shirt,Shirts,B,10.00,EUR,Linen,navy,M,3,2024-01-01,Fine.
+X-1,Good Shirt Again,Shirts,B,11.00,EUR,Linen,navy,M,1.5,2024-02-30,Third copy.
+"""
+DIRTY = [  # (entity, row, rule, column) from the demo shop's docstring
+    ("products", 12, "sku_unique", "sku"),
+    ("products", 17, "price_positive", "price"),
+    ("products", 23, "name_present", "name"),
+    ("products", 31, "name_no_html", "name"),
+    ("customers", 42, "email_valid", "email"),
+    ("order_lines", 101, "quantity_positive", "quantity"),
+]
+
+
+@pytest.fixture
+def validated(adcraft_home):
+    folder = adcraft_home / "landing" / "demo"
+    generate_demo_shop(folder, scale=0.05)
+    (folder / "products_messy.csv").write_text(MESSY_PRODUCTS)
+    ingest_landing.fn(str(folder))
+    return validate_loads.fn()
+
+
+def _quarantined(con, load_id, rule):
+    return sorted(r for (r,) in con.execute(
+        "SELECT _row_number FROM quarantine.rows WHERE _load_id = ? AND rule = ?", [load_id, rule]).fetchall())
+
+
+def test_each_dirty_row_is_quarantined_with_its_rule_and_reason(validated):
+    with warehouse() as con:
+        for entity, row, rule, column in DIRTY:
+            reasons = con.execute(
+                "SELECT q.reason, q.column_name, q.row_data FROM quarantine.rows q JOIN ops.loads l "
+                "ON q._load_id = l.load_id WHERE q.entity = ? AND q._row_number = ? AND q.rule = ? "
+                "AND l.source_file NOT LIKE '%messy%'", [entity, row, rule]).fetchall()
+            assert len(reasons) == 1, (entity, row, rule)
+            reason, column_name, row_data = reasons[0]
+            assert column_name == column and reason.startswith(column) and f"(row {row} of {entity}." in reason
+            assert column in json.loads(row_data)
+        # Nothing else in the generated files is dirty.
+        assert con.execute("SELECT count(DISTINCT (q.entity, _row_number)) FROM quarantine.rows q JOIN ops.loads l "
+                           "ON q._load_id = l.load_id WHERE l.source_file NOT LIKE '%messy%'").fetchone()[0] == 6
+        reason = con.execute("SELECT reason FROM quarantine.rows WHERE rule = 'price_positive' "
+                             "AND _row_number = 17").fetchone()[0]
+    assert reason.startswith("price -") and " is not > 0 (row 17 of products.csv)." in reason
+
+
+def test_gx_and_sql_agree_on_failing_rows(validated):
+    with warehouse() as con:
+        results = con.execute("SELECT v._load_id, v.entity, v.rule, v.unexpected_count, v.details "
+                              "FROM ops.validation_results v").fetchall()
+        assert len(results) == sum(len(load_rules(e)) for e in ENTITIES) + len(load_rules("products"))
+        for load_id, entity, rule_name, unexpected_count, details in results:
+            rule = next(r for r in load_rules(entity) if r.name == rule_name)
+            gx_rows = json.loads(details)["unexpected_rows"]
+            sql_rows = _quarantined(con, load_id, rule_name)
+            assert len(gx_rows) == unexpected_count
+            if rule.kind == "unique":  # GX flags every copy; quarantine keeps the first
+                assert set(sql_rows) <= set(gx_rows) and len(sql_rows) < max(len(gx_rows), 1)
+            else:
+                assert gx_rows == sql_rows, (load_id, rule_name)
+        (messy_load,) = con.execute("SELECT load_id FROM ops.loads WHERE source_file LIKE '%messy%'").fetchone()
+        messy = {rule.name: _quarantined(con, messy_load, rule.name) for rule in load_rules("products")}
+    assert messy["sku_present"] == [2] and messy["sku_unique"] == [6, 7]
+    assert messy["price_numeric"] == [3, 4] and messy["price_positive"] == [5]
+    assert messy["currency_known"] == [5] and messy["stock_not_negative"] == [5]
+    assert messy["stock_integer"] == [7] and messy["launch_date_is_date"] == [5]
+
+
+def test_input_rows_are_clean_rows_plus_quarantined_rows(validated):
+    with warehouse() as con:
+        for entity in ENTITIES:
+            total, clean, quarantined = con.execute(f"""
+                SELECT (SELECT count(*) FROM raw.{entity}),
+                       (SELECT count(*) FROM raw.{entity} r WHERE NOT EXISTS (SELECT 1 FROM quarantine.rows q
+                            WHERE q._load_id = r._load_id AND q._row_number = r._row_number)),
+                       (SELECT count(DISTINCT (_load_id, _row_number)) FROM quarantine.rows WHERE entity = ?)
+            """, [entity]).fetchone()
+            assert total == clean + quarantined and quarantined > 0
+            assert validated["entities"][entity]["rows_checked"] == total
+            assert validated["entities"][entity]["rows_quarantined"] == quarantined
+
+
+def test_validation_runs_once_per_load_and_flags_broken_files(validated):
+    assert validate_loads.fn()["loads"] == []
+    # 4 of 7 messy rows break critical price or sku rules: too many to quarantine quietly.
+    assert validated["critical_failure"] is True
+    assert all("products_messy.csv" in p for p in validated["problems"])
+    assert "products" in validated["entities"] and "sku_unique" in validated["entities"]["products"]["failed_rules"]
