@@ -32,6 +32,8 @@ class Rule(BaseModel):
     strict_min: bool = False
     values: tuple[str, ...] | None = None
     regex: str | None = None
+    pii: bool = False
+    """Set from the file's pii_columns: the value is never copied into a reason."""
 
     @model_validator(mode="after")
     def has_its_options(self):
@@ -49,7 +51,9 @@ class Rule(BaseModel):
 def load_rules(entity: str) -> tuple[Rule, ...]:
     path = EXPECTATIONS_DIR / f"{entity}.yaml"
     try:
-        return tuple(Rule(**rule) for rule in yaml.safe_load(path.read_text())["rules"])
+        spec = yaml.safe_load(path.read_text())
+        pii = set(spec.get("pii_columns", []))
+        return tuple(Rule(**rule, pii=rule["column"] in pii) for rule in spec["rules"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: {exc}") from exc
 
@@ -106,7 +110,9 @@ def to_sql(rule: Rule) -> dict[str, str]:
     predicate that is true for a breaking row, and the readable problem with the offending value."""
     col = _ident(rule.column)
     label = _literal(rule.column)
-    value = f"printf('%s ''%s''', {label}, {col})"
+    # Reasons reach reports, so personal data is described, never quoted.
+    shown = "'(personal data, not shown)'" if rule.pii else col
+    value = f"printf('%s ''%s''', {label}, {col})" if not rule.pii else f"{label} || ' ' || {shown}"
     if rule.kind == "not_null":
         return {"derived": "", "predicate": f"{col} IS NULL", "problem": f"{label} || ' is missing'"}
     if rule.kind == "unique":
@@ -120,7 +126,7 @@ def to_sql(rule: Rule) -> dict[str, str]:
         bounds += [f"{number} <= {rule.max!r}"] if rule.max is not None else []
         return {"derived": f", {number_sql(rule.column)} AS {number}",
                 "predicate": f"{number} IS NOT NULL AND NOT ({' AND '.join(bounds)})",
-                "problem": f"printf('%s %s is not {_range_text(rule)}', {label}, {col})"}
+                "problem": f"printf('%s %s is not {_range_text(rule)}', {label}, {shown})"}
     if rule.kind == "in_set":
         allowed = ", ".join(_literal(v) for v in rule.values)
         return {"derived": "", "predicate": f"{col} IS NOT NULL AND {col} NOT IN ({allowed})",

@@ -9,22 +9,13 @@ from prefect import task
 
 from adcraft.banner_layout import LAYOUT_TEMPLATE, render_banner
 from adcraft.config import load_brand
-from adcraft.db import warehouse
+from adcraft.db import sql, warehouse
 from adcraft.progress import StageProgress
 from adcraft.settings import get_settings
+from adcraft.stages import timed_stage
 from adcraft.templating import template_version
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
-
-# One row per product and segment; a brief per channel repeats the same product JSON.
-BRIEF_PRODUCTS = """
-    SELECT sku, segment, arg_min(product, brief_id) AS product
-    FROM marts.briefs
-    WHERE batch_id = ?
-    GROUP BY sku, segment
-    ORDER BY sku, segment
-"""
-
 
 def format_price(price, currency: str | None) -> str:
     """'€39.00' for known currencies, '39.00 CHF' for others, '' when the price is missing or not a number."""
@@ -47,12 +38,13 @@ def _safe(part: str) -> str:
 
 
 @task(name="banners")
-def render_banners(batch_id: str, brand_name: str, sizes: list[str]) -> int:
+@timed_stage
+def render_banners(batch_id: str, brand_name: str, sizes: list[str]) -> dict:
     """Render every (sku, segment, size) banner of the batch and replace its rows in content.banners."""
     brand = load_brand(brand_name)
     version = template_version(LAYOUT_TEMPLATE)
     with warehouse() as con:
-        products = con.execute(BRIEF_PRODUCTS, [batch_id]).fetchall()
+        products = con.execute(sql("content/banner_products"), [batch_id]).fetchall()
 
     out_dir = get_settings().banners_dir / _safe(batch_id)
     rows = []
@@ -78,4 +70,4 @@ def render_banners(batch_id: str, brand_name: str, sizes: list[str]) -> int:
                 rows,
             )
         con.execute("COMMIT")
-    return len(rows)
+    return {"rows": len(rows)}

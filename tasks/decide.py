@@ -3,9 +3,11 @@
 from prefect import task
 
 from adcraft.db import sql, warehouse
+from adcraft.stages import timed_stage
 
 
-@task(name="decide-batch")
+@task(name="decide")
+@timed_stage
 def decide_batch(batch_id: str, approve_at: float, review_at: float, policy_version: str) -> dict:
     """Replace the batch's policy decisions; decisions a person made are kept as they are."""
     params = {"batch_id": batch_id, "approve_at": approve_at, "review_at": review_at, "policy_version": policy_version}
@@ -25,4 +27,4 @@ def decide_batch(batch_id: str, approve_at: float, review_at: float, policy_vers
         ).fetchall()
         con.execute("COMMIT")
     per_decision = {d: counts.get(d, 0) for d in ("approved", "needs_review", "rejected")}
-    return {"batch_id": batch_id, **per_decision, "kept_human": by_people}
+    return {"rows": sum(per_decision.values()) + by_people, **per_decision, "kept_human": by_people}

@@ -8,20 +8,10 @@ import pandas as pd
 from prefect import task
 
 from adcraft.config import load_brand
-from adcraft.db import warehouse
+from adcraft.db import sql, warehouse
+from adcraft.stages import timed_stage
 from models.scorers.base import CheckResult
 from models.scorers.text_checks import CopyCandidate, check_copy, known_pii_from_warehouse
-
-COPY_QUERY = """
-SELECT c.item_id, c.content_type, c.field, c.text, b.product, b.sku,
-       json_extract_string(bt.campaign_config, '$.link') AS link_template
-FROM content.copy_items c
-JOIN marts.briefs b USING (batch_id, brief_id)
-LEFT JOIN content.batches bt USING (batch_id)
-WHERE c.batch_id = ?
-ORDER BY c.item_id
-"""
-BANNER_QUERY = "SELECT item_id, path, size, layout FROM content.banners WHERE batch_id = ? ORDER BY item_id"
 
 
 def _copy_candidates(rows) -> list[CopyCandidate]:
@@ -46,12 +36,13 @@ def _banner_results(rows) -> list[CheckResult]:
     return results
 
 
-@task(name="score-batch")
+@task(name="score")
+@timed_stage
 def score_batch(batch_id: str, brand_name: str) -> dict:
     brand = load_brand(brand_name)
     with warehouse() as con:
-        candidates = _copy_candidates(con.execute(COPY_QUERY, [batch_id]).fetchall())
-        banners = con.execute(BANNER_QUERY, [batch_id]).fetchall()
+        candidates = _copy_candidates(con.execute(sql("content/copy_to_score"), [batch_id]).fetchall())
+        banners = con.execute(sql("content/banners_to_score"), [batch_id]).fetchall()
         results = check_copy(candidates, brand, known_pii_from_warehouse(con)) + _banner_results(banners)
         scores = pd.DataFrame([asdict(r) for r in results], columns=list(CheckResult.__dataclass_fields__))
         scores.insert(1, "batch_id", batch_id)
@@ -64,7 +55,7 @@ def score_batch(batch_id: str, brand_name: str) -> dict:
         )
         con.execute("COMMIT")
     return {
-        "batch_id": batch_id,
+        "rows": len(results),
         "copy_items": len(candidates),
         "banners": len(banners),
         "scores": len(results),

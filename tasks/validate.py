@@ -6,6 +6,7 @@ rows that are not in quarantine, so every rule, critical or warning, quarantines
 """
 
 import json
+import logging
 import math
 
 from prefect import task
@@ -55,6 +56,8 @@ def _gx_context():
     import great_expectations as gx  # 6-9 s to import, so only when there is something to validate
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # GX announces its temporary docs folder at INFO on every run; that is noise in a nightly log.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context

@@ -5,8 +5,15 @@ import pytest
 
 from adcraft.settings import PROJECT_DIR, get_settings
 
-# Converted models are cached across test runs, so only the first run pays for the conversion.
-os.environ.setdefault("ADCRAFT_MODEL_CACHE", str(PROJECT_DIR / ".cache" / "models"))
+# Converted models and Prefect's state are cached across test runs, so only the first run pays for the
+# model conversion (about 25 s) and a fresh Prefect database (about 40 s). Set before prefect is imported.
+CACHE = PROJECT_DIR / ".cache"
+os.environ.setdefault("ADCRAFT_MODEL_CACHE", str(CACHE / "models"))
+os.environ.setdefault("PREFECT_HOME", str(CACHE / "prefect"))
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# At INFO, Prefect logs "Stopping temporary server" after pytest has closed its streams.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ def insert_briefs(batch_id: str) -> None:
 
 def test_render_twice_never_duplicates(adcraft_home):
     insert_briefs("demo-2026-11-23")
-    assert render_banners.fn("demo-2026-11-23", "demo", SIZES) == 4
-    assert render_banners.fn("demo-2026-11-23", "demo", SIZES) == 4
+    assert render_banners.fn("demo-2026-11-23", "demo", SIZES)["rows"] == 4
+    assert render_banners.fn("demo-2026-11-23", "demo", SIZES)["rows"] == 4
     with warehouse(read_only=True) as con:
         rows = con.execute(
             "SELECT item_id, path, bytes, headline, layout, template_version FROM content.banners ORDER BY item_id"

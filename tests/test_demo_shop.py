@@ -41,9 +41,9 @@ def test_scale_one_meets_the_minimums(tmp_path):
     assert top_share > 0.35
     # Frequency and recency vary: one-off and frequent buyers, lapsed and recent ones.
     one_off, frequent, lapsed, recent = con.execute(f"""
-        WITH c AS (SELECT customer_id, count(DISTINCT order_id) f, max(ordered_at) last FROM {lines} GROUP BY 1)
+        WITH c AS (SELECT customer_id, count(DISTINCT order_id) f, max(ordered_at) AS last_order FROM {lines} GROUP BY 1)
         SELECT count(*) FILTER (WHERE f = 1), count(*) FILTER (WHERE f >= 10),
-               count(*) FILTER (WHERE last < '2026-05-01'), count(*) FILTER (WHERE last >= '2026-10-01')
+               count(*) FILTER (WHERE last_order < '2026-05-01'), count(*) FILTER (WHERE last_order >= '2026-10-01')
         FROM c""").fetchone()
     assert min(one_off, frequent, lapsed, recent) >= 100
 

@@ -104,3 +104,12 @@ def test_validation_runs_once_per_load_and_flags_broken_files(validated):
     assert validated["critical_failure"] is True
     assert all("products_messy.csv" in p for p in validated["problems"])
     assert "products" in validated["entities"] and "sku_unique" in validated["entities"]["products"]["failed_rules"]
+
+
+def test_reasons_never_quote_personal_data(validated):
+    with warehouse() as con:
+        email, reason = con.execute(
+            "SELECT c.email, q.reason FROM quarantine.rows q JOIN raw.customers c USING (_load_id, _row_number) "
+            "WHERE q.rule = 'email_valid'").fetchall()[0]
+    assert email and email not in reason
+    assert reason.startswith("email (personal data, not shown) does not match")

@@ -1,5 +1,6 @@
 -- Policy decisions for one batch, from its rows in content.scores.
--- Any failed hard check rejects; otherwise the mean of the soft scores (quality) decides:
+-- Any failed hard check rejects; otherwise the weakest soft score (quality) decides, so one strong
+-- score cannot hide a weak one (an off-topic line with perfect grammar):
 -- >= $approve_at approved, >= $review_at needs_review, else rejected. Items with no soft score go to
 -- review rather than being approved blind. Items a person has decided are left alone.
 -- The caller first deletes the batch's 'policy:%' rows (DuckDB takes parameters in one statement only).
@@ -9,7 +10,7 @@ WITH items AS (
         item_id,
         any_value(batch_id) AS batch_id,
         bool_or(hard AND NOT passed) AS hard_failed,
-        avg(score) FILTER (WHERE NOT hard) AS quality,
+        min(score) FILTER (WHERE NOT hard) AS quality,
         coalesce(list(check_name || ': ' || coalesce(reason, 'failed') ORDER BY check_name)
                  FILTER (WHERE hard AND NOT passed), []) AS hard_reasons,
         coalesce(list(check_name || ': ' || reason ORDER BY check_name)
