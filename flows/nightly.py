@@ -21,9 +21,11 @@ from tasks.transform import build_marts
 from tasks.validate import validate_loads
 
 
-@flow(name="nightly-campaign", flow_run_name="{campaign_file}@{run_date}")
-def nightly_campaign(campaign_file: str, run_date: date) -> dict:
+@flow(name="nightly-campaign")
+def nightly_campaign(campaign_file: str, run_date: date | None = None) -> dict:
+    """Run one campaign for one date (default: today). Re-running a date replaces that date's batch."""
     campaign = load_campaign(campaign_file)
+    run_date = run_date or date.today()
     batch_id = open_batch(campaign, run_date, flow_run.get_id())
     stages = {
         "ingest": ingest_landing(str(get_settings().landing_dir / campaign.source)),

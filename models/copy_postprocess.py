@@ -9,7 +9,7 @@ import re
 
 _LABEL = re.compile(
     r"^\s*(?:\*\*)?(?:google\s+)?(?:search\s+)?(?:ad\s+)?(?:headline|subject(?:\s+line)?|primary\s+text|"
-    r"text\s+message|sms|message|email|ad|copy|text)\s*(?:\*\*)?\s*[:\-–]\s*",
+    r"text\s+message|sms|message|email|ad|copy|text)\s*(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")

@@ -1,0 +1,37 @@
+"""Nightly wall time on the demo shop, per stage, and what Prefect itself costs on top of the stages."""
+
+import os
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+
+def main() -> dict:
+    home = Path(tempfile.mkdtemp(prefix="adcraft-bench-"))
+    os.environ["ADCRAFT_HOME"] = str(home)
+    from adcraft.settings import PROJECT_DIR, get_settings
+
+    get_settings.cache_clear()
+    from adcraft.prefect_env import configure_prefect
+
+    configure_prefect()
+    from adcraft.demo_shop import generate_demo_shop
+    from flows.nightly import nightly_campaign
+
+    generate_demo_shop(home / "landing" / "demo", scale=1.0, seed=7)
+    started = time.perf_counter()
+    summary = nightly_campaign(str(PROJECT_DIR / "campaigns" / "demo.yaml"), date(2026, 11, 23))
+    wall = time.perf_counter() - started
+    in_stages = sum(stage["seconds"] for stage in summary["stages"].values())
+    return {
+        "wall_seconds": round(wall, 1),
+        "stage_seconds": {name: stage["seconds"] for name, stage in summary["stages"].items()},
+        "prefect_overhead_pct": round(100 * (wall - in_stages) / wall, 1),
+        "copy_items": sum(summary["decisions"].get("copy", {}).values()),
+        "approval_rate": round(summary["approval_rate"], 3),
+    }
+
+
+if __name__ == "__main__":
+    print(main())

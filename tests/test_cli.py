@@ -1,0 +1,33 @@
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from adcraft.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["ingest"], ["run"], ["report"]])
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_the_console_script_starts_without_heavy_imports():
+    code = "import sys; from adcraft.cli import app; print(sorted(m for m in ('torch', 'prefect', 'great_expectations') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_a_bad_date_is_explained(tmp_path):
+    result = runner.invoke(app, ["run", "campaigns/demo.yaml", "--date", "23/11/2026"])
+    assert result.exit_code != 0 and "use YYYY-MM-DD" in result.output
+
+
+def test_a_bad_campaign_is_explained(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n")
+    result = runner.invoke(app, ["run", str(bad)])
+    assert result.exit_code != 0 and "brand: Field required" in result.output
