@@ -5,6 +5,7 @@ users (PREFECT_API_URL) and CI can override any of them.
 """
 
 import os
+from pathlib import Path
 
 from adcraft.settings import get_settings
 
@@ -12,6 +13,8 @@ from adcraft.settings import get_settings
 def configure_prefect() -> None:
     home = get_settings().home
     os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
+    # Prefect's SQLite database cannot open a file in a folder that does not exist yet.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     # The first ephemeral server start on a fresh PREFECT_HOME takes about 40 s here; the default is 20.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -10,6 +10,7 @@ from adcraft.settings import PROJECT_DIR, get_settings
 CACHE = PROJECT_DIR / ".cache"
 os.environ.setdefault("ADCRAFT_MODEL_CACHE", str(CACHE / "models"))
 os.environ.setdefault("PREFECT_HOME", str(CACHE / "prefect"))
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # Prefect's SQLite won't create it
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # At INFO, Prefect logs "Stopping temporary server" after pytest has closed its streams.

@@ -1,0 +1,73 @@
+from datetime import date
+
+import pytest
+
+from adcraft.config import load_campaign
+from adcraft.db import warehouse
+from adcraft.demo_shop import generate_demo_shop
+from adcraft.settings import PROJECT_DIR
+from tasks.batch import open_batch
+from tasks.briefs import build_briefs
+from tasks.ingest import ingest_landing
+from tasks.transform import build_marts
+from tasks.validate import validate_loads
+
+RUN_DATE = date(2026, 11, 23)
+
+
+@pytest.fixture
+def marts(adcraft_home):
+    folder = adcraft_home / "landing" / "demo"
+    generate_demo_shop(folder, scale=0.2)
+    ingest_landing.fn(str(folder))
+    validate_loads.fn()
+    return build_marts.fn(RUN_DATE)
+
+
+def query(sql: str, *params):
+    with warehouse(read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def test_every_mart_is_built_and_quarantined_rows_stay_out(marts):
+    assert all(rows > 0 for rows in marts["tables"].values()), marts["tables"]
+    quarantined_skus = query(
+        "SELECT count(*) FROM marts.dim_product p JOIN raw.products r USING (sku) "
+        "JOIN quarantine.rows q ON q._load_id = r._load_id AND q._row_number = r._row_number "
+        "WHERE q.rule IN ('price_positive', 'name_present', 'name_no_html')"
+    )[0][0]
+    assert quarantined_skus == 0
+    assert query("SELECT count(*), count(DISTINCT sku) FROM marts.dim_product")[0] == (marts["tables"]["marts.dim_product"],) * 2
+
+
+def test_customer_marts_hold_no_personal_data(marts):
+    for table in ("dim_customer", "customer_segments", "fct_order_lines"):
+        columns = {c for (c,) in query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts' AND table_name = ?", table)}
+        assert not columns & {"name", "email", "phone"}, table
+
+
+def test_segments_are_aggregates_that_cover_every_customer(marts):
+    segments = dict(query("SELECT segment, customers FROM marts.customer_segments"))
+    assert sum(segments.values()) == marts["tables"]["marts.dim_customer"]
+    assert {"champions", "loyal", "new", "at_risk", "hibernating"} <= set(segments)
+    assert all("customers (" in d for (d,) in query("SELECT description FROM marts.customer_segments"))
+
+
+def test_briefs_pick_in_stock_top_sellers_per_segment_and_rerun_replaces_them(marts):
+    campaign = load_campaign(PROJECT_DIR / "campaigns" / "demo.yaml")
+    batch = open_batch.fn(campaign, RUN_DATE)
+    first = build_briefs.fn(batch, campaign, RUN_DATE)
+    second = build_briefs.fn(batch, campaign, RUN_DATE)
+    expected = len(campaign.segments) * campaign.products.per_segment * len(campaign.content_types)
+    assert first["rows"] == second["rows"] == expected
+    assert query("SELECT count(*) FROM marts.briefs")[0][0] == expected
+    assert query("SELECT min(stock) FROM marts.briefs JOIN marts.dim_product USING (sku)")[0][0] >= campaign.products.min_stock
+    assert {s for (s,) in query("SELECT DISTINCT segment FROM marts.briefs")} == set(campaign.segments)
+
+
+def test_a_campaign_with_no_matching_segment_explains_itself(marts):
+    campaign = load_campaign(PROJECT_DIR / "campaigns" / "demo.yaml").model_copy(update={"segments": ["nobody"]})
+    batch = open_batch.fn(campaign, RUN_DATE)
+    with pytest.raises(RuntimeError, match="No briefs for demo-20261123.*segments \\['nobody'\\]"):
+        build_briefs.fn(batch, campaign, RUN_DATE)
