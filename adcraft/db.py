@@ -50,6 +50,13 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
+def records(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[dict]:
+    """A query's rows as dicts keyed by column name."""
+    cursor = con.execute(query, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply warehouse/sql/schema/NNN_*.sql files newer than the recorded version, in order."""
     con.execute(

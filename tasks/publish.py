@@ -14,7 +14,7 @@ from pathlib import Path
 
 from prefect import task
 
-from adcraft.db import sql, warehouse
+from adcraft.db import records, sql, warehouse
 from adcraft.settings import get_settings
 from adcraft.stages import timed_stage
 
@@ -32,20 +32,14 @@ def _write_atomic(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _records(con, query: str, batch_id: str) -> list[dict]:
-    cursor = con.execute(query, [batch_id])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
 @task(name="publish", retries=2, retry_delay_seconds=[2, 10])
 @timed_stage
 def publish_batch(batch_id: str) -> dict:
     out = batch_publish_dir(batch_id)
     (out / "banners").mkdir(parents=True, exist_ok=True)
     with warehouse() as con:
-        copy = _records(con, sql("content/publishable_copy"), batch_id)
-        banners = _records(con, sql("content/publishable_banners"), batch_id)
+        copy = records(con, sql("content/publishable_copy"), [batch_id])
+        banners = records(con, sql("content/publishable_banners"), [batch_id])
 
     files: dict[str, str] = {}
     files["copy.json"] = _write_atomic(out / "copy.json", json.dumps(copy, indent=2, default=str).encode())

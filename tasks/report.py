@@ -6,16 +6,10 @@ from pathlib import Path
 
 from prefect import task
 
-from adcraft.db import sql, warehouse
+from adcraft.db import records, sql, warehouse
 from adcraft.templating import render
 from adcraft.stages import timed_stage
 from tasks.publish import batch_publish_dir
-
-
-def _records(con, name: str, *params) -> list[dict]:
-    cursor = con.execute(sql(name), list(params))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def approval_rate(decisions: dict[str, dict[str, int]]) -> float:
@@ -32,20 +26,20 @@ def report_context(batch_id: str, report_dir: Path) -> dict:
         if batch is None:
             raise LookupError(f"No batch {batch_id!r} in the warehouse. `adcraft report --help` shows how to list batches.")
         decisions: dict[str, dict[str, int]] = {}
-        for row in _records(con, "reports/decision_counts", batch_id):
+        for row in records(con, sql("reports/decision_counts"), [batch_id]):
             decisions.setdefault(row["item_kind"], {})[row["decision"]] = row["items"]
-        banners = _records(con, "reports/banners", batch_id)
+        banners = records(con, sql("reports/banners"), [batch_id])
         for banner in banners:
             banner["src"] = os.path.relpath(banner["path"], report_dir)
         return {
             "batch": dict(zip(["batch_id", "campaign", "brand", "run_date"], batch)),
             "decisions": decisions,
             "approval_rate": approval_rate(decisions),
-            "stages": _records(con, "reports/stage_runs", batch_id),
-            "rejections": _records(con, "reports/rejection_reasons", batch_id),
-            "quarantine": _records(con, "reports/quarantine_summary"),
+            "stages": records(con, sql("reports/stage_runs"), [batch_id]),
+            "rejections": records(con, sql("reports/rejection_reasons"), [batch_id]),
+            "quarantine": records(con, sql("reports/quarantine_summary")),
             "banners": banners,
-            "copy": _records(con, "reports/copy_items", batch_id),
+            "copy": records(con, sql("reports/copy_items"), [batch_id]),
             "written_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         }
 
