@@ -64,10 +64,11 @@ def publish_batch(batch_id: str) -> dict:
 
     with warehouse() as con:
         before = con.execute("SELECT count(*) FROM content.publications WHERE batch_id = ?", [batch_id]).fetchone()[0]
-        con.executemany(
-            "INSERT OR IGNORE INTO content.publications (batch_id, item_id, destination, location, checksum) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(batch_id, item, DESTINATION, str(out), digest) for item, digest in item_checksums.items()],
-        )
+        if item_checksums:  # DuckDB refuses an empty executemany
+            con.executemany(
+                "INSERT OR IGNORE INTO content.publications (batch_id, item_id, destination, location, checksum) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(batch_id, item, DESTINATION, str(out), digest) for item, digest in item_checksums.items()],
+            )
         after = con.execute("SELECT count(*) FROM content.publications WHERE batch_id = ?", [batch_id]).fetchone()[0]
     return {"rows": len(item_checksums), "newly_published": after - before, "folder": str(out)}

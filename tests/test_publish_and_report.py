@@ -42,3 +42,12 @@ def test_untrusted_text_is_escaped_in_the_report(decided_batch):
     html = open(write_report.fn(decided_batch)["path"]).read()
     assert EVIL not in html and "<script>x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;script&gt;" in html
+
+
+def test_a_batch_with_nothing_approved_publishes_an_empty_export(decided_batch):
+    with warehouse() as con:
+        con.execute("UPDATE content.decisions SET decision = 'rejected'")
+    result = publish_batch.fn(decided_batch)
+    assert (result["rows"], result["newly_published"]) == (0, 0)
+    manifest = json.loads(open(f"{result['folder']}/manifest.json").read())
+    assert manifest["items"] == {"copy": 0, "banners": 0}
