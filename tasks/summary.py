@@ -26,7 +26,7 @@ def summarise_run(batch_id: str, stages: dict[str, dict]) -> dict:
         "stages": {name: {"rows": s.get("rows", 0), "seconds": s["seconds"]} for name, s in stages.items()},
         "decisions": decisions,
         "approval_rate": approval_rate(decisions),
-        "top_rejections": [{"check": r[0], "items": r[2], "example": r[3]} for r in reasons],
+        "top_rejections": [{"check": r[0], "item_count": r[2], "example": r[3]} for r in reasons],
         "report": str(batch_publish_dir(batch_id) / "report.html"),
     }
     create_markdown_artifact(

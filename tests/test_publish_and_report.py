@@ -25,6 +25,7 @@ def decided_batch(adcraft_home):
             con.execute("INSERT INTO content.decisions (item_id, batch_id, item_kind, decision, quality, reasons, "
                         "policy_version, decided_by) VALUES (?, ?, 'copy', ?, 0.9, [?], 'v1', 'policy:v1')",
                         [item, BATCH, decision, f"artifacts: contains HTML {EVIL}"])
+        con.execute("INSERT INTO content.scores VALUES ('cp_bad', ?, 'artifacts', true, false, 0, 'contains HTML')", [BATCH])
     return BATCH
 
 
@@ -42,6 +43,8 @@ def test_untrusted_text_is_escaped_in_the_report(decided_batch):
     html = open(write_report.fn(decided_batch)["path"]).read()
     assert EVIL not in html and "<script>x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;script&gt;" in html
+    # Rejections are grouped by check, with their count (not a Python repr).
+    assert '<td>artifacts</td><td class="rejected">rejected</td><td class="num">1</td>' in html
 
 
 def test_a_batch_with_nothing_approved_publishes_an_empty_export(decided_batch):
