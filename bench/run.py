@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["nightly"]
+BENCHMARKS = ["nightly", "gate_eval", "gate_throughput"]
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -54,3 +54,13 @@ def test_a_batch_with_nothing_approved_publishes_an_empty_export(decided_batch):
     assert (result["rows"], result["newly_published"]) == (0, 0)
     manifest = json.loads(open(f"{result['folder']}/manifest.json").read())
     assert manifest["items"] == {"copy": 0, "banners": 0}
+
+
+def test_items_held_back_on_quality_alone_are_explained_by_their_weakest_soft_check(decided_batch):
+    with warehouse() as con:
+        con.execute("UPDATE content.decisions SET decision = 'needs_review' WHERE item_id = 'cp_ok'")
+        con.execute("INSERT INTO content.scores VALUES "
+                    "('cp_ok', ?, 'relevance', false, true, 0.5, 'barely about the product'), "
+                    "('cp_ok', ?, 'language', false, true, 0.9, NULL)", [BATCH, BATCH])
+    html = open(write_report.fn(decided_batch)["path"]).read()
+    assert '<td>relevance</td><td class="needs_review">needs_review</td><td class="num">1</td><td>barely about' in html
