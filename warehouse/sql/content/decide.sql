@@ -1,5 +1,5 @@
 -- Policy decisions for one batch, from its rows in content.scores.
--- Any failed hard check rejects; otherwise the weakest soft score (quality) decides, so one strong
+-- Any failed hard check rejects; otherwise the weakest soft score decides (and is named), so one strong
 -- score cannot hide a weak one (an off-topic line with perfect grammar):
 -- >= $approve_at approved, >= $review_at needs_review, else rejected. Items with no soft score go to
 -- review rather than being approved blind. Items a person has decided are left alone.
@@ -11,6 +11,7 @@ WITH items AS (
         any_value(batch_id) AS batch_id,
         bool_or(hard AND NOT passed) AS hard_failed,
         min(score) FILTER (WHERE NOT hard) AS quality,
+        arg_min(check_name, score) FILTER (WHERE NOT hard) AS weakest,
         coalesce(list(check_name || ': ' || coalesce(reason, 'failed') ORDER BY check_name)
                  FILTER (WHERE hard AND NOT passed), []) AS hard_reasons,
         coalesce(list(check_name || ': ' || reason ORDER BY check_name)
@@ -42,8 +43,10 @@ SELECT
         WHEN d.quality IS NULL THEN ['no soft check scored this item']
         WHEN d.decision = 'approved' THEN []
         ELSE list_prepend(
-            printf('quality %.2f below %.2f', d.quality,
-                   CASE WHEN d.decision = 'rejected' THEN $review_at ELSE $approve_at END),
+            CASE WHEN d.decision = 'rejected'
+                 THEN printf('lowest soft score %s %.2f is below the %.2f review bar', d.weakest, d.quality, $review_at)
+                 ELSE printf('lowest soft score %s %.2f is below the %.2f approval bar', d.weakest, d.quality, $approve_at)
+            END,
             d.soft_notes)
     END,
     $policy_version,
