@@ -2,21 +2,22 @@
 Great Expectations expectation and the SQL that quarantines the rows breaking it.
 
 The two must agree row for row, so both read the same values: text as DuckDB stored it, and for `between`
-the number DuckDB makes of it (`number_sql`), handed to GX as an extra `<column>__number` column.
+and `not_future` a number DuckDB makes of it (`Rule.derived`), handed to GX as an extra column.
 """
 
 from functools import cache
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from adcraft.settings import WAREHOUSE_DIR
 
 EXPECTATIONS_DIR = WAREHOUSE_DIR / "expectations"
 # Which option each kind needs.
 REQUIRED = {"between": ("min", "max"), "in_set": ("values",), "match_regex": ("regex",),
-            "not_match_regex": ("regex",)}
+            "not_match_regex": ("regex",), "max_length": ("max",)}
+SHOWN_CHARS = 80  # reasons quote at most this much of a value: a 1 MB description stays in row_data
 
 
 class Rule(BaseModel):
@@ -24,16 +25,21 @@ class Rule(BaseModel):
 
     name: str
     column: str
-    kind: Literal["not_null", "unique", "between", "in_set", "match_regex", "not_match_regex"]
+    kind: Literal["not_null", "unique", "between", "in_set", "match_regex", "not_match_regex", "max_length",
+                  "not_future"]
     severity: Literal["critical", "warning"]
     reason: str
+    fix: str = ""
+    """How to fix the export or the source's mapping, for the person reading the reason."""
+    mostly: float = Field(1.0, gt=0, le=1)
+    """The share of checked rows that must pass for the rule to pass; failing rows are quarantined anyway."""
     min: float | None = None
     max: float | None = None
     strict_min: bool = False
     values: tuple[str, ...] | None = None
     regex: str | None = None
     pii: bool = False
-    """Set from the file's pii_columns: the value is never copied into a reason."""
+    """Set from the file's and the source's pii_columns: the value is never copied into a reason."""
 
     @model_validator(mode="after")
     def has_its_options(self):
@@ -43,17 +49,25 @@ class Rule(BaseModel):
         return self
 
     @property
-    def number_column(self) -> str:
-        return f"{self.column}__number"
+    def derived(self) -> tuple[str, str] | None:
+        """The extra column both GX and SQL check for this rule, as (name, DuckDB expression), if any."""
+        if self.kind == "between":
+            return f"{self.column}__number", number_sql(self.column)
+        if self.kind == "not_future":
+            return f"{self.column}__days_ahead", days_ahead_sql(self.column)
+        return None
 
 
 @cache
-def load_rules(entity: str) -> tuple[Rule, ...]:
+def load_rules(entity: str, extra_pii: frozenset[str] = frozenset()) -> tuple[Rule, ...]:
+    """An entity's rules; `mostly` defaults per severity from the file's `mostly:` map."""
     path = EXPECTATIONS_DIR / f"{entity}.yaml"
     try:
         spec = yaml.safe_load(path.read_text())
-        pii = set(spec.get("pii_columns", []))
-        return tuple(Rule(**rule, pii=rule["column"] in pii) for rule in spec["rules"])
+        pii = set(spec.get("pii_columns", [])) | extra_pii
+        mostly = spec.get("mostly", {})
+        return tuple(Rule(**{"mostly": mostly.get(rule["severity"], 1.0), **rule}, pii=rule["column"] in pii)
+                     for rule in spec["rules"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: {exc}") from exc
 
@@ -72,11 +86,16 @@ def number_sql(column: str) -> str:
     return f"CASE WHEN isfinite({value}) THEN {value} END"
 
 
+def days_ahead_sql(column: str) -> str:
+    """How many days after today the column's date or timestamp lies, else NULL (left to the format rule)."""
+    return f"date_diff('day', current_date, CAST(TRY_CAST({_ident(column)} AS TIMESTAMP) AS DATE))"
+
+
 def frame_columns_sql(rules: tuple[Rule, ...]) -> str:
-    """The select list of the DataFrame GX validates: _row_number, the checked columns and their numbers."""
+    """The select list of the DataFrame GX validates: _row_number, the checked columns and derived columns."""
     columns = ["_row_number"] + [_ident(c) for c in dict.fromkeys(r.column for r in rules)]
-    numbers = {r.number_column: number_sql(r.column) for r in rules if r.kind == "between"}
-    return ", ".join(columns + [f"{expr} AS {_ident(name)}" for name, expr in numbers.items()])
+    derived = dict(r.derived for r in rules if r.derived)
+    return ", ".join(columns + [f"CAST({expr} AS DOUBLE) AS {_ident(name)}" for name, expr in derived.items()])
 
 
 def _range_text(rule: Rule) -> str:
@@ -90,14 +109,20 @@ def to_expectation(rule: Rule):
     import great_expectations as gx
 
     common = {"column": rule.column, "meta": {"rule": rule.name}}
+    if rule.mostly < 1:
+        common["mostly"] = rule.mostly
     x = gx.expectations
     if rule.kind == "not_null":
         return x.ExpectColumnValuesToNotBeNull(**common)
     if rule.kind == "unique":
         return x.ExpectColumnValuesToBeUnique(**common)
     if rule.kind == "between":
-        return x.ExpectColumnValuesToBeBetween(**{**common, "column": rule.number_column}, min_value=rule.min,
+        return x.ExpectColumnValuesToBeBetween(**{**common, "column": rule.derived[0]}, min_value=rule.min,
                                                max_value=rule.max, strict_min=rule.strict_min)
+    if rule.kind == "not_future":
+        return x.ExpectColumnValuesToBeBetween(**{**common, "column": rule.derived[0]}, max_value=rule.max or 0)
+    if rule.kind == "max_length":
+        return x.ExpectColumnValueLengthsToBeBetween(**common, max_value=int(rule.max))
     if rule.kind == "in_set":
         return x.ExpectColumnValuesToBeInSet(**common, value_set=list(rule.values))
     if rule.kind == "match_regex":
@@ -106,34 +131,54 @@ def to_expectation(rule: Rule):
 
 
 def to_sql(rule: Rule) -> dict[str, str]:
-    """SQL pieces for warehouse/sql/validate/quarantine.sql: extra columns the predicate needs, the
-    predicate that is true for a breaking row, and the readable problem with the offending value."""
+    """SQL pieces for warehouse/sql/validate/*.sql: extra columns the predicates need (`derived`), the
+    predicate true for a row to quarantine, the readable problem with the offending value, and, for the
+    pass/fail decision, the rows checked and the rows GX counts as failing (every copy of a duplicate)."""
     col = _ident(rule.column)
     label = _literal(rule.column)
-    # Reasons reach reports, so personal data is described, never quoted.
-    shown = "'(personal data, not shown)'" if rule.pii else col
-    value = f"printf('%s ''%s''', {label}, {col})" if not rule.pii else f"{label} || ' ' || {shown}"
+    # Reasons reach reports, so personal data is described, never quoted; long text is cut.
+    cut = f"CASE WHEN length({col}) > {SHOWN_CHARS} THEN left({col}, {SHOWN_CHARS}) || '…' ELSE {col} END"
+    shown = "'(personal data, not shown)'" if rule.pii else cut
+    value = f"{label} || ' ' || {shown}" if rule.pii else f"printf('%s ''%s''', {label}, {cut})"
+    pieces = {"derived": "", "checked": f"count({col})"}
+    if rule.derived:
+        name, expr = rule.derived
+        pieces |= {"derived": f", {expr} AS {_ident(name)}", "checked": f"count({_ident(name)})"}
     if rule.kind == "not_null":
-        return {"derived": "", "predicate": f"{col} IS NULL", "problem": f"{label} || ' is missing'"}
-    if rule.kind == "unique":
-        # Keep the first occurrence in file order; GX flags every occurrence, so counts differ by design.
-        return {"derived": f", min(_row_number) OVER (PARTITION BY {col}) AS _first_row",
-                "predicate": f"{col} IS NOT NULL AND _row_number > _first_row",
-                "problem": f"{value} || ' repeats row ' || _first_row"}
-    if rule.kind == "between":
-        number = _ident(rule.number_column)
+        pieces |= {"predicate": f"{col} IS NULL", "problem": f"{label} || ' is missing'", "checked": "count(*)"}
+    elif rule.kind == "unique":
+        # Keep the first occurrence in file order; GX flags every occurrence, so `failing` counts all copies.
+        pieces |= {"derived": f", min(_row_number) OVER (PARTITION BY {col}) AS _first_row, "
+                              f"count(*) OVER (PARTITION BY {col}) AS _copies",
+                   "predicate": f"{col} IS NOT NULL AND _row_number > _first_row",
+                   "failing": f"{col} IS NOT NULL AND _copies > 1",
+                   "problem": f"{value} || ' repeats row ' || _first_row"}
+    elif rule.kind == "between":
+        number = _ident(rule.derived[0])
         bounds = [f"{number} {'>' if rule.strict_min else '>='} {rule.min!r}"] if rule.min is not None else []
         bounds += [f"{number} <= {rule.max!r}"] if rule.max is not None else []
-        return {"derived": f", {number_sql(rule.column)} AS {number}",
-                "predicate": f"{number} IS NOT NULL AND NOT ({' AND '.join(bounds)})",
-                "problem": f"printf('%s %s is not {_range_text(rule)}', {label}, {shown})"}
-    if rule.kind == "in_set":
+        pieces |= {"predicate": f"{number} IS NOT NULL AND NOT ({' AND '.join(bounds)})",
+                   "problem": f"printf('%s %s is not {_range_text(rule)}', {label}, {shown})"}
+    elif rule.kind == "not_future":
+        days = _ident(rule.derived[0])
+        pieces |= {"predicate": f"{days} IS NOT NULL AND {days} > {rule.max or 0!r}",
+                   "problem": f"{value} || printf(' is %d days in the future', {days})"}
+    elif rule.kind == "max_length":
+        pieces |= {"predicate": f"{col} IS NOT NULL AND length({col}) > {int(rule.max)}",
+                   "problem": f"printf('%s is %d characters long, over {int(rule.max)}', {label}, length({col}))"}
+    elif rule.kind == "in_set":
         allowed = ", ".join(_literal(v) for v in rule.values)
-        return {"derived": "", "predicate": f"{col} IS NOT NULL AND {col} NOT IN ({allowed})",
-                "problem": f"{value} || {_literal(' is not one of ' + ', '.join(rule.values))}"}
-    matches = f"regexp_matches({col}, {_literal(rule.regex)})"
-    if rule.kind == "match_regex":
-        return {"derived": "", "predicate": f"{col} IS NOT NULL AND NOT {matches}",
-                "problem": f"{value} || {_literal(' does not match ' + rule.regex)}"}
-    return {"derived": "", "predicate": f"{col} IS NOT NULL AND {matches}",
-            "problem": f"{value} || {_literal(' matches ' + rule.regex)}"}
+        pieces |= {"predicate": f"{col} IS NOT NULL AND {col} NOT IN ({allowed})",
+                   "problem": f"{value} || {_literal(' is not one of ' + ', '.join(rule.values))}"}
+    else:
+        matches = f"regexp_matches({col}, {_literal(rule.regex)})"
+        negate, verb = ("NOT ", " does not match ") if rule.kind == "match_regex" else ("", " matches ")
+        pieces |= {"predicate": f"{col} IS NOT NULL AND {negate}{matches}",
+                   "problem": f"{value} || {_literal(verb + rule.regex)}"}
+    pieces.setdefault("failing", pieces["predicate"])
+    return pieces
+
+
+def passes(rule: Rule, checked: int, failing: int) -> bool:
+    """GX's `mostly` decision, computed the same way from the SQL counts."""
+    return checked == 0 or (checked - failing) / checked >= rule.mostly

@@ -16,6 +16,7 @@ def build_briefs(batch_id: str, campaign: Campaign, run_date: date) -> dict:
     variables = {
         "batch_id": batch_id,
         "as_of": run_date,
+        "rule": campaign.products.rule,
         "segments": campaign.segments,
         "per_segment": campaign.products.per_segment,
         "min_stock": campaign.products.min_stock,
@@ -36,8 +37,9 @@ def build_briefs(batch_id: str, campaign: Campaign, run_date: date) -> dict:
         ).fetchone()
     if rows[0] == 0:
         raise RuntimeError(
-            f"No briefs for {batch_id}: no product in stock sold to segments {campaign.segments} in the "
-            f"last {campaign.products.lookback_days} days. Check the segments in the campaign file and "
-            "that orders were loaded (`adcraft ingest`)."
+            f"No briefs for {batch_id}: rule {campaign.products.rule} found no active, unquarantined product "
+            f"with stock >= {campaign.products.min_stock} for segments {campaign.segments} in the last "
+            f"{campaign.products.lookback_days} days. Check the segments and products in the campaign file, and "
+            "that the exports were loaded (`adcraft ingest`); price drops and restocks need two loads."
         )
     return {"rows": rows[0], "products": rows[1], "segments": rows[2]}

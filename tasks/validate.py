@@ -1,8 +1,10 @@
 """Validate: check every new load with a Great Expectations suite, and quarantine the rows that break a rule.
 
 GX reports per rule (ops.validation_results); SQL generated from the same rules decides, row by row, what
-goes to quarantine.rows, since GX's own failing-row lists are sampled in places. Staging reads only the raw
-rows that are not in quarantine, so every rule, critical or warning, quarantines the rows that break it.
+goes to quarantine.rows, since GX's own failing-row lists are sampled in places, and makes the same `mostly`
+decision from its own counts: where the two disagree, the rule fails. Staging reads only the raw rows not
+held in quarantine. A failed critical rule on the newest load of a file stops the run (CriticalDataError),
+on this run and on every re-run, until the file is replaced or the rows are released.
 """
 
 import json
@@ -11,28 +13,31 @@ import math
 
 from prefect import task
 
+from adcraft.config import load_source
 from adcraft.db import sql, warehouse
-from adcraft.rules import Rule, frame_columns_sql, load_rules, to_expectation, to_sql
+from adcraft.quarantine import quarantine_rule
+from adcraft.rules import Rule, frame_columns_sql, load_rules, passes, to_expectation, to_sql
 from adcraft.stages import timed_stage
+from adcraft.validation_report import blocking_message, publish_results
 
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["_row_number"]}
-# A critical rule failing on more than this share of a load means a broken file, not a few dirty rows:
-# quarantining most of it would hide the problem, so the run is told to stop.
-MAX_CRITICAL_PERCENT = 5.0
 DETAIL_ROWS = 1000  # failing row numbers kept per rule in details; counts are always complete
+
+
+class CriticalDataError(RuntimeError):
+    """Bad data that must not reach generation; the message names the files, rules and what to do."""
 
 
 @task(name="validate")
 @timed_stage
 def validate_loads() -> dict:
-    """Validate each load in ops.loads that has no validation results yet."""
+    """Validate each load in ops.loads that has no validation results yet, then stop on critical failures."""
     with warehouse() as con:
         pending = con.execute(sql("validate/pending_loads")).fetchall()
     entities: dict[str, dict] = {}
-    problems: list[str] = []
     context = _gx_context() if pending else None
-    for load_id, entity, source_file, row_count in pending:
-        rules = load_rules(entity)
+    for load_id, entity, source_file, row_count, source_name in pending:
+        rules = load_rules(entity, _source_pii(source_name, entity))
         with warehouse() as con:
             frame = con.execute(
                 f"SELECT {frame_columns_sql(rules)} FROM raw.{entity} WHERE _load_id = ? ORDER BY _row_number",
@@ -42,14 +47,31 @@ def validate_loads() -> dict:
         del frame  # free it before the next load: raw loads can be millions of rows
         file_name = source_file.rsplit("/", 1)[-1]
         with warehouse() as con:
-            quarantined = _record(con, load_id, entity, file_name, rules, results, problems)
-        totals = entities.setdefault(entity, {"rows_checked": 0, "rows_quarantined": 0, "failed_rules": []})
+            quarantined = _record(con, load_id, entity, file_name, row_count, rules, results)
+        totals = entities.setdefault(entity, {"rows_checked": 0, "rows_quarantined": 0, "failed_rules": [],
+                                              "warnings": []})
         totals["rows_checked"] += row_count
         totals["rows_quarantined"] += quarantined
-        totals["failed_rules"] += [r.name for r in rules if not results[r.name]["success"]
-                                   and r.name not in totals["failed_rules"]]
+        for rule in rules:
+            kind = "failed_rules" if rule.severity == "critical" else "warnings"
+            if not results[rule.name]["success"] and rule.name not in totals[kind]:
+                totals[kind].append(rule.name)
+    with warehouse() as con:
+        blocking = con.execute(sql("validate/blocking")).fetchall()
+        report = publish_results(con, [p[0] for p in pending], blocking)
+    if blocking:
+        raise CriticalDataError(blocking_message(blocking, report))
     return {"rows": sum(e["rows_checked"] for e in entities.values()), "loads": [p[0] for p in pending],
-            "entities": entities, "critical_failure": bool(problems), "problems": problems}
+            "entities": entities, "report": str(report)}
+
+
+def _source_pii(source_name: str | None, entity: str) -> frozenset[str]:
+    """PII columns the load's source declares, beside those in the entity's rules file."""
+    try:
+        spec = load_source(source_name).entities.get(entity) if source_name else None
+    except (FileNotFoundError, ValueError):
+        return frozenset()  # the source's YAML is gone; the rules file's pii_columns still apply
+    return frozenset(spec.pii_columns) if spec else frozenset()
 
 
 def _gx_context():
@@ -90,35 +112,30 @@ def _run_suite(context, load_id: str, entity: str, rules: tuple[Rule, ...], fram
     return by_rule
 
 
-def _record(con, load_id, entity, file_name, rules, results, problems: list[str]) -> int:
+def _record(con, load_id, entity, file_name, row_count, rules, results) -> int:
     """Quarantine failing rows and store GX's results for one load, in one transaction."""
-    data_columns = [c for (c,) in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ? "
-        "AND NOT starts_with(column_name, '_') ORDER BY column_index", [entity]).fetchall()]
-    row_data = "json_object(" + ", ".join(f"'{c}', \"{c}\"" for c in data_columns) + ")"
     con.execute("BEGIN")
     try:
         for rule in rules:
             gx_result = results[rule.name]
-            insert = sql("validate/quarantine").format(entity=entity, row_data=row_data, **to_sql(rule))
-            (quarantined,) = con.execute(insert, {
-                "entity": entity, "load_id": load_id, "rule": rule.name, "column": rule.column,
-                "severity": rule.severity, "file": file_name, "reason": rule.reason,
-            }).fetchone()
-            problem = _critical_problem(rule, gx_result, quarantined)
-            if problem:
-                problems.append(f"{file_name}: {problem}")
-            details = {k: gx_result[k] for k in ("unexpected_percent", "sample_values", "exception")}
+            pieces = to_sql(rule)
+            quarantined = quarantine_rule(con, load_id, entity, file_name, rule)
+            checked, failing = con.execute(sql("validate/rule_counts").format(entity=entity, **pieces),
+                                           {"load_id": load_id}).fetchone()
+            drift = _drift(rule, gx_result, quarantined, checked, failing)
+            details = {k: gx_result[k] for k in ("unexpected_percent", "sample_values")}
             details |= {"unexpected_rows": gx_result["unexpected_rows"][:DETAIL_ROWS],
                         "unexpected_rows_truncated": len(gx_result["unexpected_rows"]) > DETAIL_ROWS,
-                        "quarantined": quarantined}
-            con.execute(
-                "INSERT INTO ops.validation_results (_load_id, entity, rule, expectation, column_name, severity, "
-                "success, element_count, unexpected_count, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [load_id, entity, rule.name, gx_result["expectation"], rule.column, rule.severity,
-                 gx_result["success"], gx_result["element_count"], gx_result["unexpected_count"],
-                 json.dumps(details)],
-            )
+                        "quarantined": quarantined, "mostly": rule.mostly, "sql_checked": checked,
+                        "sql_failing": failing, "exception": gx_result["exception"] or drift}
+            _insert_result(con, load_id, entity, rule.name, gx_result["expectation"], rule.column, rule.severity,
+                           gx_result["success"] and not drift, gx_result["element_count"],
+                           gx_result["unexpected_count"], details)
+        (malformed,) = con.execute("SELECT count(*) FROM quarantine.rows WHERE _load_id = ? AND rule = 'well_formed'",
+                                   [load_id]).fetchone()
+        # Lines the reader could not parse were quarantined at ingest; any of them fails the load.
+        _insert_result(con, load_id, entity, "well_formed", "duckdb_reader", None, "critical", malformed == 0,
+                       row_count, malformed, {"mostly": 1.0, "quarantined": malformed, "exception": None})
         (rows,) = con.execute(
             "SELECT count(DISTINCT _row_number) FROM quarantine.rows WHERE entity = ? AND _load_id = ?",
             [entity, load_id]).fetchone()
@@ -129,18 +146,26 @@ def _record(con, load_id, entity, file_name, rules, results, problems: list[str]
     return rows
 
 
-def _critical_problem(rule: Rule, gx_result: dict, quarantined: int) -> str | None:
-    """Why a failing critical rule is more than quarantine can handle, or None."""
-    if rule.severity != "critical" or gx_result["success"]:
-        return None
+def _insert_result(con, load_id, entity, rule, expectation, column, severity, success, elements, unexpected,
+                   details) -> None:
+    con.execute(
+        "INSERT INTO ops.validation_results (_load_id, entity, rule, expectation, column_name, severity, "
+        "success, element_count, unexpected_count, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, entity, rule, expectation, column, severity, success, elements, unexpected, json.dumps(details)],
+    )
+
+
+def _drift(rule: Rule, gx_result: dict, quarantined: int, checked: int, failing: int) -> str | None:
+    """Why GX and the SQL quarantine disagree on a rule, or None: they must never drift apart."""
     if gx_result["exception"]:
-        return f"rule {rule.name} could not be checked: {gx_result['exception']}"
-    # GX flags every copy of a duplicate and SQL only the later ones, so only other kinds compare counts.
-    if rule.kind != "unique" and quarantined != gx_result["unexpected_count"]:
-        return (f"rule {rule.name}: GX found {gx_result['unexpected_count']} failing rows but "
-                f"{quarantined} were quarantined")
-    if (gx_result["unexpected_percent"] or 0) > MAX_CRITICAL_PERCENT:
-        return f"rule {rule.name} failed on {gx_result['unexpected_percent']:.1f}% of rows: {rule.reason}"
+        return None
+    if gx_result["unexpected_count"] is not None and failing != gx_result["unexpected_count"]:
+        return f"GX found {gx_result['unexpected_count']} failing rows but SQL {failing}"
+    # GX flags every copy of a duplicate and quarantine only the later ones, so only other kinds compare.
+    if rule.kind != "unique" and quarantined != failing:
+        return f"SQL found {failing} failing rows but quarantined {quarantined}"
+    if passes(rule, checked, failing) != gx_result["success"]:
+        return f"GX and SQL disagree on whether at least {rule.mostly:.0%} of {checked} rows pass"
     return None
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from adcraft.db import warehouse
 from adcraft.demo_shop import generate_demo_shop
-from tasks.ingest import MissingColumnError, ingest_landing
+from adcraft.mapping import MappingError
+from tasks.ingest import ingest_source
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def _raw_counts():
 
 def test_loads_every_file_with_row_numbers_in_file_order(landing):
     folder, counts = landing
-    result = ingest_landing.fn(str(folder))
+    result = ingest_source.fn(str(folder))
     assert result["rows_loaded"] == counts and result["rows"] == sum(counts.values())
     assert sorted(load_id.split("-")[0] for load_id in result["load_ids"]) == sorted(counts)
     assert _raw_counts() == counts
@@ -39,9 +40,9 @@ def test_loads_every_file_with_row_numbers_in_file_order(landing):
 
 def test_reingest_skips_known_files_even_renamed(landing):
     folder, counts = landing
-    first = ingest_landing.fn(str(folder))
+    first = ingest_source.fn(str(folder))
     shutil.copy(folder / "products.csv", folder / "products_copy.csv")
-    again = ingest_landing.fn(str(folder))
+    again = ingest_source.fn(str(folder))
     assert again["load_ids"] == [] and again["rows"] == 0
     assert sorted(again["skipped"]) == sorted(["customers.csv", "order_lines.parquet", "products.csv",
                                                "products_copy.csv"])
@@ -53,12 +54,12 @@ def test_reingest_skips_known_files_even_renamed(landing):
 def test_missing_column_names_the_file_and_column(adcraft_home):
     folder = adcraft_home / "landing" / "broken"
     folder.mkdir(parents=True)
-    (folder / "customers.csv").write_text("customer_id,name,phone,city,country,signup_date\nC1,A B,1,X,DE,2025-01-01\n")
-    with pytest.raises(MissingColumnError, match=r"customers\.csv has no column 'email'"):
-        ingest_landing.fn(str(folder))
+    (folder / "customers.csv").write_text("id,name,phone,city,country,signup_date\nC1,A B,1,X,DE,2025-01-01\n")
+    with pytest.raises(MappingError, match=r"customers\.csv: required column 'customer_id' is missing"):
+        ingest_source.fn(str(folder))
     assert _raw_counts()["customers"] == 0
 
 
 def test_missing_folder_is_a_clear_error(adcraft_home):
     with pytest.raises(FileNotFoundError, match="does not exist"):
-        ingest_landing.fn(str(adcraft_home / "nowhere"))
+        ingest_source.fn(str(adcraft_home / "nowhere"))

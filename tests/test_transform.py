@@ -8,7 +8,7 @@ from adcraft.demo_shop import generate_demo_shop
 from adcraft.settings import PROJECT_DIR
 from tasks.batch import open_batch
 from tasks.briefs import build_briefs
-from tasks.ingest import ingest_landing
+from tasks.ingest import ingest_source
 from tasks.transform import build_marts
 from tasks.validate import validate_loads
 
@@ -19,7 +19,7 @@ RUN_DATE = date(2026, 11, 23)
 def marts(adcraft_home):
     folder = adcraft_home / "landing" / "demo"
     generate_demo_shop(folder, scale=0.2)
-    ingest_landing.fn(str(folder))
+    ingest_source.fn(str(folder))
     validate_loads.fn()
     return build_marts.fn(RUN_DATE)
 
@@ -49,8 +49,13 @@ def test_customer_marts_hold_no_personal_data(marts):
 
 def test_segments_are_aggregates_that_cover_every_customer(marts):
     segments = dict(query("SELECT segment, customers FROM marts.customer_segments"))
-    assert sum(segments.values()) == marts["tables"]["marts.dim_customer"]
-    assert {"champions", "loyal", "new", "at_risk", "hibernating"} <= set(segments)
+    customers = marts["tables"]["marts.dim_customer"]
+    rfm = {s for (s,) in query("SELECT DISTINCT segment FROM marts.dim_customer")}
+    lifecycle = {s for (s,) in query("SELECT DISTINCT lifecycle FROM marts.dim_customer")}
+    # Every customer is in one RFM segment and one lifecycle stage; 'prospects' and 'new' are in both.
+    assert sum(segments[s] for s in rfm) == sum(segments[s] for s in lifecycle) == customers
+    assert {"champions", "loyal", "new", "at_risk", "hibernating"} <= rfm
+    assert lifecycle == {"prospects", "new", "active", "lapsing", "lost", "vip"}
     assert all("customers (" in d for (d,) in query("SELECT description FROM marts.customer_segments"))
 
 

@@ -1,21 +1,55 @@
--- Briefs for one batch: each target segment's top sellers that are in stock, times the campaign's
--- content types. Inputs come as variables: batch_id, as_of, segments, per_segment, min_stock,
--- lookback_days, content_types and channels (two lists of equal length).
+-- Briefs for one batch: per target segment, the products the campaign's selection rule picks, times the
+-- campaign's content types. Rules (getvariable('rule')):
+--   top_sellers    the segment's best sellers within lookback_days;
+--   new_arrivals   products launched within lookback_days;
+--   price_drops    products whose last price change, within lookback_days, was a drop;
+--   back_in_stock  products restocked after selling out, within lookback_days.
+-- The last three rank by what the segment bought (units of the product, then of its category), then by
+-- how recent the event is. Only active, unquarantined products with at least min_stock qualify.
+-- Inputs come as variables: batch_id, as_of, rule, segments, per_segment, min_stock, lookback_days,
+-- content_types and channels (two lists of equal length).
 INSERT INTO marts.briefs
-WITH segment_sales AS (
-    SELECT d.segment, f.sku, sum(f.quantity) AS units
+WITH since AS (
+    SELECT getvariable('as_of') - to_days(CAST(getvariable('lookback_days') AS INTEGER)) AS day
+),
+members AS (
+    SELECT customer_id, segment FROM marts.segment_members
+    WHERE list_contains(getvariable('segments'), segment)
+),
+segment_sales AS (
+    SELECT m.segment, f.sku, any_value(f.category) AS category, sum(f.quantity) AS units
     FROM marts.fct_order_lines AS f
-    JOIN marts.dim_customer AS d USING (customer_id)
-    WHERE list_contains(getvariable('segments'), d.segment)
-      AND f.order_date > getvariable('as_of') - to_days(CAST(getvariable('lookback_days') AS INTEGER))
+    JOIN members AS m USING (customer_id)
+    WHERE f.order_date > (SELECT day FROM since)
     GROUP BY ALL
 ),
+category_sales AS (
+    SELECT segment, category, sum(units) AS units FROM segment_sales GROUP BY ALL
+),
+candidates AS (
+    SELECT p.*,
+           CASE getvariable('rule')
+               WHEN 'new_arrivals' THEN CAST(p.launch_date AS TIMESTAMP)
+               WHEN 'price_drops' THEN p.price_dropped_at
+               WHEN 'back_in_stock' THEN p.restocked_at
+           END AS event_at
+    FROM marts.dim_product AS p
+    WHERE p.stock >= getvariable('min_stock') AND p.active AND NOT p.is_quarantined
+),
 picked AS (
-    SELECT s.segment, p.*
-    FROM segment_sales AS s
-    JOIN marts.dim_product AS p USING (sku)
-    WHERE p.stock >= getvariable('min_stock')
-    QUALIFY row_number() OVER (PARTITION BY s.segment ORDER BY s.units DESC, p.sku) <= getvariable('per_segment')
+    SELECT s.segment, c.*
+    FROM (SELECT DISTINCT segment FROM members) AS s
+    CROSS JOIN candidates AS c
+    LEFT JOIN segment_sales AS ss ON ss.segment = s.segment AND ss.sku = c.sku
+    LEFT JOIN category_sales AS cs ON cs.segment = s.segment AND cs.category = c.category
+    WHERE CASE getvariable('rule')
+              WHEN 'top_sellers' THEN ss.units > 0
+              ELSE CAST(c.event_at AS DATE) > (SELECT day FROM since)
+          END
+    QUALIFY row_number() OVER (
+        PARTITION BY s.segment
+        ORDER BY coalesce(ss.units, 0) DESC, coalesce(cs.units, 0) DESC, c.event_at DESC NULLS LAST, c.sku
+    ) <= getvariable('per_segment')
 ),
 content_types AS (
     SELECT unnest(getvariable('content_types')) AS content_type, unnest(getvariable('channels')) AS channel
@@ -30,7 +64,8 @@ SELECT
     to_json({
         sku: p.sku, name: p.name, category: p.category, brand: p.brand,
         price: CAST(p.price AS DOUBLE), currency: p.currency, material: p.material,
-        colours: p.colours, sizes: p.sizes, stock: p.stock, description: p.description
+        colours: p.colours, sizes: p.sizes, stock: p.stock, description: p.description,
+        price_before_drop: CAST(p.price_before_drop AS DOUBLE), selection: getvariable('rule')
     }) AS product,
     to_json({
         segment: s.segment, description: s.description, customers: s.customers,

@@ -1,9 +1,14 @@
--- Segments described by aggregates only: this is what prompts may see about an audience.
+-- Segments and lifecycle stages described by aggregates only: this is what prompts may see about an audience.
 CREATE OR REPLACE TABLE marts.customer_segments AS
-WITH segment_categories AS (
-    SELECT d.segment, f.category, sum(f.line_amount) AS revenue
-    FROM marts.fct_order_lines AS f
+WITH members AS (
+    SELECT m.segment, d.* EXCLUDE (segment)
+    FROM marts.segment_members AS m
     JOIN marts.dim_customer AS d USING (customer_id)
+),
+segment_categories AS (
+    SELECT m.segment, f.category, sum(f.line_amount) AS revenue
+    FROM marts.fct_order_lines AS f
+    JOIN marts.segment_members AS m USING (customer_id)
     WHERE f.category IS NOT NULL
     GROUP BY ALL
 ),
@@ -16,11 +21,11 @@ stats AS (
     SELECT
         segment,
         count(*)                                  AS customers,
-        round(count(*) / sum(count(*)) OVER (), 4) AS share,
+        round(count(*) / (SELECT count(*) FROM marts.dim_customer), 4) AS share,
         round(avg(orders), 2)                     AS avg_orders,
         round(avg(revenue), 2)                    AS avg_revenue,
         round(avg(recency_days), 1)               AS avg_recency_days
-    FROM marts.dim_customer
+    FROM members
     GROUP BY segment
 )
 SELECT

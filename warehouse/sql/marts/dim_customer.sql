@@ -1,4 +1,5 @@
--- Customers with RFM scores and a segment. No PII: name, email and phone stay in staging.
+-- Customers with RFM scores, an RFM segment and a lifecycle stage. No PII: name, email and phone stay in
+-- staging. The two share 'prospects' (no order yet) and 'new' (first order within 90 days), defined alike.
 CREATE OR REPLACE TABLE marts.dim_customer AS
 WITH activity AS (
     SELECT
@@ -21,12 +22,13 @@ scored AS (
         -- 5 is best: recent, frequent, high spend. Customers with no orders get no scores.
         CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.last_order_at) END AS r_score,
         CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.orders, a.revenue) END AS f_score,
-        CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.revenue) END AS m_score
+        CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.revenue) END AS m_score,
+        CASE WHEN a.orders IS NOT NULL THEN percent_rank() OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.revenue) END AS revenue_rank
     FROM staging.stg_customers AS c
     LEFT JOIN activity AS a USING (customer_id)
 )
 SELECT
-    *,
+    * EXCLUDE (revenue_rank),
     CASE
         WHEN orders = 0 THEN 'prospects'
         WHEN tenure_days <= 90 THEN 'new'
@@ -35,5 +37,14 @@ SELECT
         WHEN r_score <= 2 AND f_score >= 3 THEN 'at_risk'
         WHEN r_score <= 2 THEN 'hibernating'
         ELSE 'promising'
-    END AS segment
+    END AS segment,
+    -- Lifecycle by recency, with the top 5% by revenue who bought in the last half year as VIPs.
+    CASE
+        WHEN orders = 0 THEN 'prospects'
+        WHEN tenure_days <= 90 THEN 'new'
+        WHEN revenue_rank >= 0.95 AND recency_days <= 180 THEN 'vip'
+        WHEN recency_days <= 90 THEN 'active'
+        WHEN recency_days <= 240 THEN 'lapsing'
+        ELSE 'lost'
+    END AS lifecycle
 FROM scored;

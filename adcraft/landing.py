@@ -1,0 +1,98 @@
+"""Land one export (a file or a database table) in raw.<entity> through its source's mapping, in one
+transaction with its ops.loads record. Used by the ingest task and, on a throwaway in-memory warehouse, by
+`adcraft sources check`, so the preview and the real load cannot disagree.
+"""
+
+import hashlib
+import logging
+
+from adcraft.config import Source
+from adcraft.db import sql
+from adcraft.mapping import (Input, MappingError, check_columns, csv_header, key_columns, literal, reader_sql,
+                             select_sql)
+
+log = logging.getLogger(__name__)
+REJECTS = "_adcraft_rejects"
+
+
+def checksum(con, item: Input) -> str:
+    """SHA-256 of a file's bytes; for a table, of its row count and an order-free hash of its rows."""
+    if item.path is not None:
+        digest = hashlib.sha256()
+        with item.path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    source, _ = reader_sql(item)
+    count, total = con.execute(f"SELECT count(*), sum(hash(t))::VARCHAR FROM {source} AS t").fetchone()
+    return hashlib.sha256(f"{item.label}|{count}|{total}".encode()).hexdigest()
+
+
+def prepare(con, item: Input) -> None:
+    """Load the DuckDB scanner a database table needs (shipped by the duckdb-ext-* packages)."""
+    if item.format in ("sqlite", "postgres"):
+        import duckdb_ext
+
+        con.execute("SET autoinstall_known_extensions = false")
+        con.execute("SET extension_directory = ?", [duckdb_ext.get_extension_dir()])
+        try:
+            con.execute(f"LOAD {item.format}")
+        except Exception as exc:
+            raise MappingError(f"{item.label}: DuckDB's {item.format} scanner is not installed ({exc}). "
+                               f"Install it with `pip install duckdb-ext-{item.format}`.") from None
+
+
+def land(con, item: Input, source: Source, load_id: str, digest: str) -> int:
+    """Insert the export's rows (and quarantine its unreadable lines); returns the rows in the export."""
+    if item.path is not None and item.path.stat().st_size == 0:
+        raise MappingError(f"{item.label} is empty (0 bytes): the export failed or was cut off. Export it again, "
+                           "or move it out of the landing folder.")
+    with_rejects = item.format in ("csv", "tsv")
+    if with_rejects:
+        present = csv_header(item)
+    else:
+        reader, _ = reader_sql(item)
+        present = [name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+    problems = check_columns(item, present, source)
+    if problems:
+        raise MappingError("\n".join(problems))
+    reader, row_number = reader_sql(item, REJECTS if with_rejects else None)
+    insert = sql("ingest/insert_raw").format(
+        entity=item.entity, columns=select_sql(item, source, present), source=reader, row_number=row_number)
+    con.execute("BEGIN")
+    try:
+        (rows,) = con.execute(insert, {"load_id": load_id}).fetchone()
+        rejected = _quarantine_rejects(con, item, source, load_id) if with_rejects else 0
+        if rows + rejected == 0:
+            raise MappingError(f"{item.label} has a header but no data rows: the export is empty. Export it "
+                               "again, or move it out of the landing folder.")
+        con.execute(
+            "INSERT INTO ops.loads (load_id, entity, source_file, checksum, row_count, source) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [load_id, item.entity, item.label, digest, rows + rejected, source.name])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    log.info("loaded %s rows of %s as %s (%s malformed)", rows, item.label, load_id, rejected)
+    return rows + rejected
+
+
+def _quarantine_rejects(con, item: Input, source: Source, load_id: str) -> int:
+    (rejected,) = con.execute(f"SELECT count(DISTINCT line) FROM {REJECTS}").fetchone()
+    if rejected:
+        where = f"{item.entity} in {source.file or 'sources/' + source.name + '.yaml'}"
+        hint = (f"CASE WHEN error_type = 'INVALID ENCODING' THEN "
+                f"{literal(f'The file is not UTF-8: set `encoding: latin-1` (or utf-16) for {where}, or export it as UTF-8.')} "
+                f"ELSE {literal(f'Fix the line in the export (quote fields that contain the delimiter), or set `delimiter:` for {where}.')} END")
+        con.execute(sql("ingest/renumber_after_rejects").format(entity=item.entity, rejects=REJECTS),
+                    {"load_id": load_id})
+        con.execute(sql("ingest/quarantine_rejects").format(rejects=REJECTS, hint=hint),
+                    {"entity": item.entity, "load_id": load_id, "file": item.path.name})
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}")
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}_scan")
+    return rejected
+
+
+def record_key_sql(entity: str) -> str:
+    """The row's key as one text value, for quarantine.rows.record_key."""
+    return "concat_ws('|', " + ", ".join(f'"{c}"' for c in key_columns(entity)) + ")"

@@ -1,0 +1,188 @@
+"""A source's mapping (sources/*.yaml) as DuckDB SQL: how each file or table is read, and the select list that
+turns the export's columns into the canonical text columns of raw.<entity> (warehouse/entities.yaml).
+
+A value the mapping cannot convert (a date not in date_format, cents that are not a number) is kept as it
+was, so validation quarantines it with its row and column instead of it silently becoming null.
+"""
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from adcraft.config import EntitySource, Source
+from adcraft.settings import WAREHOUSE_DIR
+
+ENTITIES = ("products", "customers", "order_lines")
+FORMATS = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".jsonl": "json",
+           ".ndjson": "json", ".json": "json"}
+OUTPUT_FORMATS = {"date": "%Y-%m-%d", "timestamp": "%Y-%m-%d %H:%M:%S"}
+
+
+class MappingError(ValueError):
+    """The export does not fit the source's mapping; the message says where and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing to load: a file, or a database table."""
+
+    entity: str
+    spec: EntitySource
+    label: str
+    """What error messages and ops.loads call it: the file path, or sqlite:<path>#<table>."""
+    format: str
+    path: Path | None = None
+
+
+@cache
+def entity_schema(entity: str) -> dict:
+    return yaml.safe_load((WAREHOUSE_DIR / "entities.yaml").read_text())[entity]
+
+
+def key_columns(entity: str) -> list[str]:
+    key = entity_schema(entity)["key"]
+    return [key] if isinstance(key, str) else key
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def inputs(source: Source) -> list[Input]:
+    """Every file the source's globs match now, and every table it names, per entity in a fixed order."""
+    base = source.base_dir()
+    found = []
+    for entity, spec in sorted(source.entities.items(), key=lambda e: ENTITIES.index(e[0])):
+        if spec.table:
+            ref = spec.table
+            where = str((base / ref.path).resolve()) if ref.type == "sqlite" else ref.dsn
+            found.append(Input(entity, spec, f"{ref.type}:{where}#{ref.name}", ref.type))
+            continue
+        paths = sorted({p for pattern in spec.files for p in base.glob(pattern) if p.is_file()})
+        for path in paths:
+            fmt = spec.format or FORMATS.get(path.suffix.lower())
+            if fmt is None:
+                raise MappingError(f"{path}: cannot tell the format from the extension; set format: csv, tsv, "
+                                   f"parquet or json for {entity} in {source.file or 'the source'}.")
+            found.append(Input(entity, spec, str(path), fmt, path))
+    return found
+
+
+def csv_header(item: Input) -> list[str]:
+    """The column names on a CSV file's first line. Read here rather than sniffed by DuckDB, so a few
+    malformed lines in a small file cannot make it guess the wrong number of columns."""
+    codec = "utf-8-sig" if item.spec.encoding == "utf-8" else item.spec.encoding
+    try:
+        if codec == "utf-16":  # a line ends in two bytes there, so read it as text
+            with item.path.open(encoding=codec, newline="") as f:
+                line = f.readline()
+        else:  # only the first line: a bad byte further down is the reader's to report, with its line
+            with item.path.open("rb") as f:
+                line = f.readline().decode(codec)
+    except UnicodeDecodeError:
+        raise MappingError(f"{item.label}: line 1 (the header) is not {item.spec.encoding}; set `encoding:` "
+                           f"(utf-8, utf-16 or latin-1) for {item.entity} in the source's YAML.") from None
+    return next(csv.reader([line.rstrip("\r\n")], delimiter=_delimiter(item)), [])
+
+
+def _delimiter(item: Input) -> str:
+    return item.spec.delimiter or ("\t" if item.format == "tsv" else ",")
+
+
+def reader_sql(item: Input, rejects: str | None = None) -> tuple[str, str]:
+    """(FROM clause, 1-based row number expression). CSV is read as text; bad lines go to `rejects` if given."""
+    spec = item.spec
+    if item.format in ("csv", "tsv"):
+        names = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in csv_header(item))
+        options = ["header = true", f"columns = {{{names}}}", f"encoding = {literal(spec.encoding)}",
+                   f"delim = {literal(_delimiter(item))}", "quote = '\"'", "escape = '\"'"]
+        if rejects:
+            options += ["ignore_errors = true", "store_rejects = true",
+                        f"rejects_table = {literal(rejects)}", f"rejects_scan = {literal(rejects + '_scan')}"]
+        return f"read_csv({literal(str(item.path))}, {', '.join(options)}) WITH ORDINALITY", "ordinality"
+    if item.format == "parquet":
+        return f"read_parquet({literal(str(item.path))}, file_row_number = true)", "file_row_number + 1"
+    if item.format == "json":
+        # Unparseable lines become all-null rows, so they keep their row number and fail the not-null rules.
+        return (f"read_json({literal(str(item.path))}, format = 'newline_delimited', ignore_errors = true) "
+                "WITH ORDINALITY", "ordinality")
+    table = spec.table
+    if table.type == "sqlite":
+        path = item.label.split(":", 1)[1].rsplit("#", 1)[0]
+        return f"sqlite_scan({literal(path)}, {literal(table.name)}) WITH ORDINALITY", "ordinality"
+    schema, _, name = table.name.rpartition(".")
+    return (f"postgres_scan({literal(table.dsn)}, {literal(schema or 'public')}, {literal(name)}) "
+            "WITH ORDINALITY", "ordinality")
+
+
+def check_columns(item: Input, present: list[str], source: Source) -> list[str]:
+    """Every way the export's columns do not fit the mapping, as messages that say how to fix it."""
+    columns = entity_schema(item.entity)["columns"]
+    where = f"entities.{item.entity}.columns in {source.file or 'sources/' + source.name + '.yaml'}"
+    problems = [f"{item.label}: the mapping names {name!r}, which is not a {item.entity} column; "
+                f"use one of {', '.join(columns)} ({where})." for name in item.spec.columns if name not in columns]
+    for name, meta in columns.items():
+        spec = item.spec.columns.get(name)
+        if spec is not None and spec.value is not None:
+            continue
+        wanted = (spec.from_ if spec and spec.from_ else name)
+        if wanted in present:
+            continue
+        if spec and spec.from_:
+            problems.append(f"{item.label}: column {wanted!r} (mapped to {name}) is not in the file; its columns "
+                            f"are {', '.join(present)}. Fix `{name}: {{from: ...}}` under {where}.")
+        elif meta.get("required"):
+            problems.append(f"{item.label}: required column {name!r} is missing; the file has "
+                            f"{', '.join(present)}. Map it under {where}, e.g. `{name}: {{from: <column>}}`, "
+                            f"or give a constant with `{name}: {{value: ...}}`.")
+    return problems
+
+
+def select_sql(item: Input, source: Source, present: list[str]) -> str:
+    """The select list producing every canonical column the export provides, as text."""
+    columns = entity_schema(item.entity)["columns"]
+    nulls = item.spec.null_values if item.spec.null_values is not None else source.null_values
+    parts = []
+    for name, meta in columns.items():
+        spec = item.spec.columns.get(name)
+        if spec is not None and spec.value is not None:
+            parts.append(f"{literal(spec.value)} AS {ident(name)}")
+            continue
+        column = spec.from_ if spec and spec.from_ else name
+        if column not in present:
+            continue  # an optional column the export lacks stays null
+        parts.append(f"{_convert(f'CAST({ident(column)} AS VARCHAR)', spec, meta['type'], nulls)} AS {ident(name)}")
+    return ", ".join(parts)
+
+
+def _convert(value: str, spec, canonical_type: str, nulls: list[str]) -> str:
+    if nulls:
+        value = f"CASE WHEN trim({value}) IN ({', '.join(literal(n) for n in nulls)}) THEN NULL ELSE {value} END"
+    if spec is None:
+        return value
+    if spec.values:
+        cases = " ".join(f"WHEN {literal(k)} THEN {'NULL' if v is None else literal(v)}"
+                         for k, v in spec.values.items())
+        value = f"(CASE trim({value}) {cases} ELSE {value} END)"
+    converted = None
+    if spec.unit == "cents":
+        number = f"TRY_CAST(trim({value}) AS DOUBLE)"
+        converted = f"CASE WHEN {number} = round({number}) THEN printf('%.2f', {number} / 100) END"
+    elif spec.date_format:
+        out = OUTPUT_FORMATS["timestamp" if canonical_type == "timestamp" else "date"]
+        converted = f"strftime(try_strptime(trim({value}), {literal(spec.date_format)}), {literal(out)})"
+    elif spec.type == "integer":
+        number = f"TRY_CAST(trim({value}) AS DOUBLE)"
+        converted = f"CASE WHEN {number} = round({number}) THEN CAST(CAST({number} AS BIGINT) AS VARCHAR) END"
+    elif spec.type == "decimal":
+        converted = f"CAST(TRY_CAST(trim({value}) AS DOUBLE) AS VARCHAR)"
+    elif spec.type in ("boolean", "date", "timestamp"):
+        converted = f"CAST(TRY_CAST(trim({value}) AS {spec.type.upper()}) AS VARCHAR)"
+    return f"coalesce({converted}, {value})" if converted else value
