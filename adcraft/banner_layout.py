@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps, PngImagePlugin
 
 from adcraft import templating
 from adcraft.config import Brand
+
+if TYPE_CHECKING:
+    from adcraft.illustrations import Art
 
 LAYOUT_TEMPLATE = "banners/layout.yaml.j2"
 TEXT_BOXES = ("logo", "headline", "price", "cta")
@@ -213,7 +217,7 @@ def _supersampled(size: tuple[int, int], draw_fn) -> Image.Image:
 
 
 def _motif(box: dict, brand: Brand) -> Image.Image:
-    """A quiet geometric placeholder in brand colours until generated illustrations land here."""
+    """A quiet geometric motif in brand colours, for a banner drawn without an illustration."""
     w, h = box["w"], box["h"]
     c = brand.colours
 
@@ -228,6 +232,31 @@ def _motif(box: dict, brand: Brand) -> Image.Image:
         d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=c.background)
 
     return _supersampled((w, h), draw)
+
+
+def _mix(a: str, b: str, t: float) -> tuple[int, ...]:
+    """The colour t of the way from a to b."""
+    return tuple(round(x + (y - x) * t) for x, y in zip(ImageColor.getrgb(a), ImageColor.getrgb(b)))
+
+
+def _art_panel(box: dict, art: "Art", brand: Brand) -> Image.Image:
+    """The illustration in its box: a drawing centred on a pale brand panel and disc, or a picture
+    cropped to fill the box."""
+    w, h = box["w"], box["h"]
+    if art.fit == "cover":
+        return ImageOps.fit(art.image.convert("RGB"), (w, h), Image.Resampling.LANCZOS).convert("RGBA")
+    c = brand.colours
+
+    def draw(d: ImageDraw.ImageDraw, s: int) -> None:
+        d.rectangle((0, 0, w * s, h * s), fill=_mix(c.background, c.primary, 0.12))
+        r = min(w, h) * s * 0.46
+        d.ellipse((w * s / 2 - r, h * s / 2 - r, w * s / 2 + r, h * s / 2 + r), fill=_mix(c.background, c.accent, 0.18))
+
+    panel = _supersampled((w, h), draw)
+    side = max(1, round(min(w, h) * 0.8))
+    drawing = art.image.resize((side, side), Image.Resampling.LANCZOS)
+    panel.alpha_composite(drawing, ((w - side) // 2, (h - side) // 2))
+    return panel
 
 
 def _button(box: dict, colour: str, radius: int) -> Image.Image:
@@ -256,16 +285,18 @@ def _draw_text(draw: ImageDraw.ImageDraw, fit: Fit, font_name: str, area: dict, 
     return drawn
 
 
-def render_banner(size: str, headline: str, price: str, brand: Brand, out_path: Path) -> dict:
-    """Draw one banner to out_path and return its layout record (boxes, fonts, lines, contrast, bytes)."""
+def render_banner(size: str, headline: str, price: str, brand: Brand, out_path: Path, art: "Art | None" = None) -> dict:
+    """Draw one banner to out_path and return its layout record (boxes, fonts, lines, contrast, bytes).
+
+    art is the product's illustration (adcraft/illustrations.py); without one the box gets a brand motif."""
     width, height = parse_size(size)
     layout = load_layout(width, height, brand)
     boxes = layout["boxes"]
     colours = brand.colours.model_dump()
     canvas = Image.new("RGB", (width, height), colours["background"])
 
-    art = boxes["illustration"]
-    canvas.paste(_motif(art, brand), (art["x"], art["y"]))
+    art_box = boxes["illustration"]
+    canvas.paste(_art_panel(art_box, art, brand) if art else _motif(art_box, brand), (art_box["x"], art_box["y"]))
     cta = boxes["cta"]
     button_colour = colours[cta["bg"]]
     radius = min(brand.corner_radius, cta["h"] // 2)
@@ -297,26 +328,33 @@ def render_banner(size: str, headline: str, price: str, brand: Brand, out_path: 
             "threshold": threshold, "colour_replaced": colour != wanted, "brand_colour": wanted,
         }
 
-    path, encoding = _encode(canvas, Path(out_path), WEIGHT_LIMITS.get(size, 150_000))
+    illustration = art.record if art else {"source": "motif"}
+    path, encoding = _encode(canvas, Path(out_path), WEIGHT_LIMITS.get(size, 150_000), illustration.get("attribution"))
     return {
         "size": size, "width": width, "height": height, "shape": layout["shape"],
         "boxes": {name: {k: box[k] for k in ("x", "y", "w", "h")} for name, box in boxes.items()},
         "cta_radius": radius,
         "text": record_text,
+        "illustration": illustration,
         "path": str(path), **encoding,
     }
 
 
-def _encode(image: Image.Image, out_path: Path, limit: int) -> tuple[Path, dict]:
-    """PNG when it fits the limit (full colour, then ever smaller palettes), else JPEG at falling quality."""
+def _encode(image: Image.Image, out_path: Path, limit: int, credit: str | None) -> tuple[Path, dict]:
+    """PNG when it fits the limit (full colour, then ever smaller palettes), else JPEG at falling quality.
+
+    A licence credit travels inside the file too (PNG text chunk, JPEG comment): a few dozen bytes."""
+    info, jpeg_extra = PngImagePlugin.PngInfo(), {"comment": credit} if credit else {}
+    if credit:
+        info.add_text("Copyright", credit)
     steps = [("png", None), ("png", 256), ("png", 64), ("png", 16)] + [("jpeg", q) for q in (90, 80, 70, 60, 50)]
     for fmt, level in steps:
         buffer = io.BytesIO()
         if fmt == "png":
             frame = image if level is None else image.quantize(colors=level, method=Image.Quantize.FASTOCTREE)
-            frame.save(buffer, "PNG", compress_level=6)  # level 9 / optimize: 4x slower for 3% less
+            frame.save(buffer, "PNG", compress_level=6, pnginfo=info)  # level 9 / optimize: 4x slower for 3% less
         else:
-            image.save(buffer, "JPEG", quality=level, optimize=True, progressive=True)
+            image.save(buffer, "JPEG", quality=level, optimize=True, progressive=True, **jpeg_extra)
         if buffer.tell() <= limit:
             break  # else the last, smallest attempt is written and the weight check reports it
     path = out_path if fmt == "png" else out_path.with_suffix(".jpg")

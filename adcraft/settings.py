@@ -23,6 +23,12 @@ class Settings(BaseSettings):
 
     text_model: Path | None = None
     """A local Hugging Face model directory to use instead of the default SmolLM2-135M-Instruct."""
+    banner_illustrations: bool = True
+    """False draws the brand motif in the illustration box: no OpenMoji picture, so no credit to carry."""
+    image_model: Path | None = None
+    """A local diffusers text-to-image pipeline directory to draw banner illustrations (extra: image)."""
+    openmoji_csv: Path | None = None
+    """OpenMoji's openmoji.csv (captions, subgroups); defaults to the copy `make venv` fetches."""
     device: str = "auto"
     """'auto' picks cuda when there is one, else cpu."""
     generation_batch_size: int = 16
@@ -38,6 +44,10 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.model_cache or self.home / "models"
+
+    @property
+    def openmoji_path(self) -> Path:
+        return self.openmoji_csv or PROJECT_DIR / ".cache" / "openmoji" / "openmoji.csv"
 
     @property
     def landing_dir(self) -> Path:

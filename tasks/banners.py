@@ -9,6 +9,7 @@ from prefect import task
 
 from adcraft.banner_layout import LAYOUT_TEMPLATE, render_banner
 from adcraft.config import load_brand
+from adcraft.contact_sheet import write_contact_sheet
 from adcraft.db import sql, warehouse
 from adcraft.progress import StageProgress
 from adcraft.settings import get_settings
@@ -40,25 +41,36 @@ def _safe(part: str) -> str:
 @task(name="banners")
 @timed_stage
 def render_banners(batch_id: str, brand_name: str, sizes: list[str]) -> dict:
-    """Render every (sku, segment, size) banner of the batch and replace its rows in content.banners."""
+    """Render every (sku, segment, size) banner of the batch and replace its rows in content.banners; write
+    the batch's contact sheet next to the banners."""
+    from adcraft.illustrations import Illustrator  # loads MiniLM and torch: only when banners are drawn
+
     brand = load_brand(brand_name)
     version = template_version(LAYOUT_TEMPLATE)
     with warehouse() as con:
         products = con.execute(sql("content/banner_products"), [batch_id]).fetchall()
 
     out_dir = get_settings().banners_dir / _safe(batch_id)
-    rows = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    parsed = [json.loads(product_json) for _, _, product_json in products]
+    wanted = products and get_settings().banner_illustrations
+    arts = Illustrator(brand).for_products(parsed) if wanted else [None] * len(products)
+    rows, sheet = [], []
     with StageProgress("Rendering banners", len(products) * len(sizes)) as progress:
-        for sku, segment, product_json in products:
-            product = json.loads(product_json)
+        for (sku, segment, _), product, art in zip(products, parsed, arts):
             headline = str(product.get("name") or sku)
             price = format_price(product.get("price"), product.get("currency"))
             for size in sizes:
                 out_path = out_dir / f"{_safe(sku)}_{_safe(segment)}_{size}.png"
-                layout = render_banner(size, headline, price, brand, out_path)
+                layout = render_banner(size, headline, price, brand, out_path, art)
                 rows.append((banner_id(batch_id, sku, segment, size), batch_id, sku, segment, size,
                              layout["path"], layout["bytes"], headline, json.dumps(layout), version))
+                illustration = layout["illustration"]
+                sheet.append({"path": layout["path"], "sku": sku, "segment": segment, "size": size,
+                              "headline": headline, "bytes": layout["bytes"], "source": illustration["source"],
+                              "credit": illustration if "attribution" in illustration else None})
                 progress.advance()
+    contact_sheet = write_contact_sheet(out_dir, batch_id, sheet, sizes)
 
     with warehouse() as con:
         con.execute("BEGIN")
@@ -70,4 +82,5 @@ def render_banners(batch_id: str, brand_name: str, sizes: list[str]) -> dict:
                 rows,
             )
         con.execute("COMMIT")
-    return {"rows": len(rows)}
+    sources = {source: sum(1 for b in sheet if b["source"] == source) for source in {b["source"] for b in sheet}}
+    return {"rows": len(rows), "sources": sources, "contact_sheet": contact_sheet["html"]}

@@ -3,7 +3,10 @@
 import json
 from pathlib import Path
 
+from PIL import Image
+
 from adcraft.db import warehouse
+from adcraft.settings import get_settings
 from tasks.banners import format_price, render_banners
 
 SIZES = ["300x250", "728x90"]
@@ -37,6 +40,20 @@ def test_render_twice_never_duplicates(adcraft_home):
         assert Path(path).parent == adcraft_home / "banners" / "demo-2026-11-23"
         assert Path(path).stat().st_size == size_bytes == json.loads(layout)["bytes"]
     assert {r[3] for r in rows} == {"Linen Shirt", "<script>alert(1)</script>"}
+    assert {json.loads(r[4])["illustration"]["source"] for r in rows} == {"retrieved"}
+
+
+def test_batch_gets_a_contact_sheet(adcraft_home):
+    insert_briefs("demo-2026-11-24")
+    result = render_banners.fn("demo-2026-11-24", "demo", SIZES)
+    assert result["sources"] == {"retrieved": 4}
+    folder = adcraft_home / "banners" / "demo-2026-11-24"
+    with Image.open(folder / "contact_sheet.png") as sheet:
+        assert sheet.width > 2 * 220 and sheet.height > 2 * 150
+    html = (folder / "contact_sheet.html").read_text()
+    assert result["contact_sheet"] == str(folder / "contact_sheet.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert html.count("<img ") == 4 and "CC BY-SA 4.0" in html
 
 
 def test_prices_read_like_prices():
@@ -44,3 +61,12 @@ def test_prices_read_like_prices():
     assert format_price("1234.5", "usd") == "$1,234.50"
     assert format_price(10, "CHF") == "10.00 CHF"
     assert format_price(None, "EUR") == ""
+
+
+def test_illustrations_can_be_switched_off(adcraft_home, monkeypatch):
+    monkeypatch.setenv("ADCRAFT_BANNER_ILLUSTRATIONS", "false")
+    get_settings.cache_clear()
+    insert_briefs("demo-2026-11-25")
+    assert render_banners.fn("demo-2026-11-25", "demo", SIZES)["sources"] == {"motif": 4}
+    html = (adcraft_home / "banners" / "demo-2026-11-25" / "contact_sheet.html").read_text()
+    assert "OpenMoji" not in html
