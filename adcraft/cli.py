@@ -98,5 +98,16 @@ def report(batch_id: Annotated[str, typer.Argument(help="Batch id, e.g. demo-202
     typer.echo(write_report.fn(batch_id)["path"])
 
 
+# Sub-apps live in their own modules; like the commands above, they import heavy things only when run.
+from adcraft import cli_quarantine, cli_sources  # noqa: E402
+
+app.add_typer(cli_sources.app, name="sources")
+app.add_typer(cli_quarantine.app, name="quarantine")
+
+from adcraft import cli_train  # noqa: E402
+
+app.add_typer(cli_train.app, name="train")
+
+
 if __name__ == "__main__":
     app()

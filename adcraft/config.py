@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from adcraft.channels import CONTENT_TYPES
-from adcraft.settings import PROJECT_DIR
+from adcraft.settings import PROJECT_DIR, get_settings
 
 BANNER_SIZES = {"300x250", "728x90", "160x600", "320x50", "970x250", "1200x628", "1080x1080"}
 
@@ -28,7 +28,10 @@ class Schedule(Strict):
 
 
 class ProductSelection(Strict):
-    rule: Literal["top_sellers"] = "top_sellers"
+    rule: Literal["top_sellers", "new_arrivals", "price_drops", "back_in_stock"] = "top_sellers"
+    """Which products a campaign writes about (warehouse/sql/marts/briefs.sql): best sellers per segment,
+    products launched within lookback_days, products whose price fell, or products restocked after
+    selling out, the last two within lookback_days. Out-of-stock and quarantined products never qualify."""
     per_segment: int = Field(4, ge=1, le=500)
     min_stock: int = Field(1, ge=0)
     lookback_days: int = Field(365, ge=1)
@@ -59,12 +62,15 @@ class Campaign(Strict):
     brand: str
     description: str = ""
     source: str = "demo"
-    """The landing sub-folder whose exports feed this campaign."""
+    """The source feeding this campaign: sources/<source>.yaml, or a landing sub-folder in the demo's layout."""
     schedule: Schedule = Schedule()
     segments: list[str] = Field(min_length=1)
     products: ProductSelection = ProductSelection()
     content_types: list[str] = Field(min_length=1)
     variants: int = Field(2, ge=1, le=20)
+    """Copy variants stored per brief field."""
+    candidates: int | None = Field(None, ge=1, le=20)
+    """Best-of-N: generate this many per brief field and keep the best diverse `variants` (default: no selection)."""
     banners: Banners = Banners()
     policy: Policy = Policy()
     link: str = "https://example.com/p/{sku}"
@@ -76,6 +82,12 @@ class Campaign(Strict):
         if unknown:
             raise ValueError(f"unknown content types {unknown}; choose from {sorted(CONTENT_TYPES)}")
         return types
+
+    @model_validator(mode="after")
+    def enough_candidates(self) -> "Campaign":
+        if self.candidates is not None and self.candidates < self.variants:
+            raise ValueError(f"candidates ({self.candidates}) must be at least variants ({self.variants})")
+        return self
 
     def fingerprint(self) -> str:
         return hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode()).hexdigest()[:12]
@@ -110,6 +122,119 @@ class Brand(Strict):
     corner_radius: int = Field(12, ge=0, le=64)
     cta: str = "Shop now"
     banned_words: list[str] = []
+
+
+class ColumnMap(Strict):
+    """How one canonical column (warehouse/entities.yaml) is made from the export. Applied in that order:
+    null_values, values, then unit, date_format or type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str | None = Field(None, alias="from")
+    """The export's column; defaults to the canonical name."""
+    value: str | None = None
+    """A constant, for a column the export lacks (e.g. currency: {value: EUR})."""
+    values: dict[str, str | None] = {}
+    """Value mapping, e.g. {'0': false, '1': true} or {'n/a': null}."""
+    unit: Literal["cents"] | None = None
+    """The export's unit: cents are divided by 100."""
+    date_format: str | None = None
+    """strptime format of a date or timestamp column, e.g. '%d.%m.%Y'."""
+    type: Literal["integer", "decimal", "boolean", "date", "timestamp"] | None = None
+    """Normalise the text to this type (e.g. '12.0' to '12'); text that does not convert is kept for validation."""
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def as_text(cls, values):
+        def text(v):
+            return None if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+
+        return {text(k): text(v) for k, v in (values or {}).items()}
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def value_as_text(cls, value):
+        return None if value is None else str(value)
+
+
+class TableRef(Strict):
+    """A database table read through DuckDB's scanners."""
+
+    type: Literal["sqlite", "postgres"]
+    path: str | None = None
+    """sqlite: the database file, relative to the source's folder."""
+    dsn: str | None = None
+    """postgres: a libpq connection string, e.g. 'host=db dbname=shop user=reader'."""
+    name: str
+    """The table, e.g. products or public.products."""
+
+
+class EntitySource(Strict):
+    files: list[str] = []
+    """Globs, relative to the source's folder, e.g. ['products*.csv']."""
+    table: TableRef | None = None
+    format: Literal["csv", "tsv", "parquet", "json"] | None = None
+    """Defaults to the file extension (.jsonl and .ndjson are JSON lines)."""
+    delimiter: str | None = None
+    encoding: Literal["utf-8", "utf-16", "latin-1"] = "utf-8"
+    null_values: list[str] | None = None
+    """Text that means "no value" here; defaults to the source's null_values."""
+    columns: dict[str, ColumnMap] = {}
+    """Canonical column -> mapping; a column left out is read from the export's column of the same name."""
+    pii_columns: list[str] = []
+    """Canonical columns holding personal data: never quoted in reasons, reports or `sources check`."""
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def one_or_many(cls, files):
+        return [files] if isinstance(files, str) else files
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def shorthand(cls, columns):
+        return {k: {"from": v} if isinstance(v, str) else v for k, v in (columns or {}).items()}
+
+    @model_validator(mode="after")
+    def files_or_table(self):
+        if bool(self.files) == bool(self.table):
+            raise ValueError("give either files (globs) or table, not both or neither")
+        return self
+
+
+class Source(Strict):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    description: str = ""
+    folder: str = "."
+    """Where relative globs and sqlite paths start: relative to this YAML file, or {landing}/... or {home}/..."""
+    null_values: list[str] = []
+    entities: dict[Literal["products", "customers", "order_lines"], EntitySource]
+    file: str = ""
+    """Set on load: the YAML file this came from, for error messages."""
+
+    def base_dir(self) -> Path:
+        settings = get_settings()
+        folder = self.folder.format(landing=settings.landing_dir, home=settings.home)
+        return (Path(self.file).parent / folder).resolve() if self.file else Path(folder)
+
+
+SOURCES_DIR = PROJECT_DIR / "sources"
+
+
+def load_source(ref: str | Path) -> Source:
+    """A source by name (sources/<name>.yaml), by YAML path, or a folder laid out like the demo's exports."""
+    ref = str(ref)
+    path = Path(ref) if ref.endswith((".yaml", ".yml")) else SOURCES_DIR / f"{ref}.yaml"
+    if path.is_file():
+        return _load(Source, path).model_copy(update={"file": str(path.resolve())})
+    folder = Path(ref) if Path(ref).is_absolute() or "/" in ref else get_settings().landing_dir / ref
+    if folder.is_dir():  # a bare landing folder: the demo's file names and columns
+        demo = load_source("demo")
+        return demo.model_copy(update={"name": folder.name.lower(), "folder": str(folder.resolve()), "file": ""})
+    known = sorted(p.stem for p in SOURCES_DIR.glob("*.yaml"))
+    raise FileNotFoundError(
+        f"Source {ref!r} does not exist: no file {path} and no landing folder {folder}. Known sources: {', '.join(known)}. "
+        "Declare it in sources/<name>.yaml (see docs/bring-your-own-data.md), or generate the demo with "
+        "`adcraft demo`.")
 
 
 def _load(model: type[BaseModel], path: Path):

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["nightly", "gate_eval", "gate_throughput"]
+BENCHMARKS = ["nightly", "gate_eval", "gate_throughput", "generation"]
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -6,13 +6,12 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from adcraft.config import load_campaign
-from adcraft.settings import get_settings
 from tasks.banners import render_banners
 from tasks.batch import open_batch
 from tasks.briefs import build_briefs
 from tasks.decide import decide_batch
 from tasks.generate import generate_copy
-from tasks.ingest import ingest_landing
+from tasks.ingest import ingest_source
 from tasks.publish import publish_batch
 from tasks.report import write_report
 from tasks.score import score_batch
@@ -28,11 +27,13 @@ def nightly_campaign(campaign_file: str, run_date: date | None = None) -> dict:
     run_date = run_date or date.today()
     batch_id = open_batch(campaign, run_date, flow_run.get_id())
     stages = {
-        "ingest": ingest_landing(str(get_settings().landing_dir / campaign.source)),
+        "ingest": ingest_source(campaign.source),
         "validate": validate_loads(),
         "transform": build_marts(run_date),
         "briefs": build_briefs(batch_id, campaign, run_date),
-        "generate": generate_copy(batch_id, campaign.brand, campaign.variants, campaign.link),
+        "generate": generate_copy(
+            batch_id, campaign.brand, campaign.variants, campaign.link, campaign.candidates
+        ),
         "banners": render_banners(batch_id, campaign.brand, campaign.banners.sizes),
         "score": score_batch(batch_id, campaign.brand),
         "decide": decide_batch(batch_id, campaign.policy.approve_at, campaign.policy.review_at, campaign.policy.version),

@@ -93,16 +93,29 @@ class TextGenerator:
         seed: int,
         sampling: SamplingConfig = SamplingConfig(),
     ) -> list[str]:
-        """One `generate` call for the whole list. The same seed and inputs give the same outputs."""
+        """One `generate` call for the whole list. The same seed and inputs give the same outputs.
+
+        Few-shot prompts share a long opening (system prompt and worked example). It is run through the
+        model once and its cache copied to every row, so the batch only pays for what differs.
+        """
         texts = [
             self.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True)
             for c in conversations
         ]
-        encoded = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
+        ids = [self.tokenizer(text)["input_ids"] for text in texts]
+        shared = _shared_prefix(ids) if len(ids) > 1 else 0
+        input_ids, attention_mask = _pad_after(ids, shared, self.tokenizer.pad_token_id)
+        input_ids, attention_mask = input_ids.to(self.device), attention_mask.to(self.device)
         torch.manual_seed(seed)
         with torch.inference_mode():
+            cache = None
+            if shared:
+                cache = self.model(input_ids=input_ids[:1, :shared], use_cache=True).past_key_values
+                cache.batch_repeat_interleave(len(ids))
             output = self.model.generate(
-                **encoded,
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                past_key_values=cache,
                 max_new_tokens=max_new_tokens,
                 do_sample=True,
                 temperature=sampling.temperature,
@@ -110,8 +123,28 @@ class TextGenerator:
                 repetition_penalty=sampling.repetition_penalty,
                 pad_token_id=self.tokenizer.pad_token_id,
             )
-        new_tokens = output[:, encoded["input_ids"].shape[1]:]
+        new_tokens = output[:, input_ids.shape[1]:]
         return self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+
+
+def _shared_prefix(ids: list[list[int]]) -> int:
+    """Tokens every prompt starts with, leaving at least one of its own to each."""
+    length = 0
+    while all(len(x) > length + 1 for x in ids) and len({x[length] for x in ids}) == 1:
+        length += 1
+    return length
+
+
+def _pad_after(ids: list[list[int]], shared: int, pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad between the shared prefix and each prompt's own tail, so every prompt ends at the right edge
+    (with no shared prefix this is plain left padding). The mask hides the padding from attention."""
+    width = max(len(x) for x in ids) - shared
+    rows, masks = [], []
+    for x in ids:
+        gap = width - (len(x) - shared)
+        rows.append(x[:shared] + [pad_id] * gap + x[shared:])
+        masks.append([1] * shared + [0] * gap + [1] * (len(x) - shared))
+    return torch.tensor(rows), torch.tensor(masks)
 
 
 def load_text_generator(models_dir: Path, override: Path | None = None, device: str = "auto") -> TextGenerator:

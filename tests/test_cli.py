@@ -6,10 +6,15 @@ from typer.testing import CliRunner
 
 from adcraft.cli import app
 
-runner = CliRunner()
+# A wide terminal, so rich never wraps an error message in the middle of the words a test looks for.
+runner = CliRunner(env={"COLUMNS": "250"})
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["ingest"], ["run"], ["report"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["demo"], ["ingest"], ["run"], ["report"], ["sources"], ["sources", "check"], ["quarantine"],
+     ["quarantine", "list"], ["quarantine", "release"], ["train"], ["train", "image"]],
+)
 def test_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output

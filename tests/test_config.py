@@ -19,6 +19,8 @@ def test_the_demo_files_load():
         ("name: x\nbrand: demo\ncontent_types: [sms]\n", "segments: Field required"),
         ("name: x\nbrand: demo\nsegments: [loyal]\ncontent_types: [sms]\nvariantz: 3\n", "variantz: Extra inputs"),
         ("name: [unclosed\n", "not valid YAML"),
+        ("name: x\nbrand: demo\nsegments: [loyal]\ncontent_types: [sms]\nvariants: 3\ncandidates: 2\n",
+         "candidates (2) must be at least variants (3)"),
     ],
 )
 def test_a_bad_campaign_names_the_file_and_the_field(tmp_path, yaml_text, message):

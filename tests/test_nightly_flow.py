@@ -54,7 +54,7 @@ def nightly_run(tmp_path_factory):
         get_settings.cache_clear()
         generate_demo_shop(home / "landing" / "demo", scale=0.1, seed=7)
         campaign = yaml.safe_load((PROJECT_DIR / "campaigns" / "demo.yaml").read_text())
-        campaign.update(segments=["champions", "loyal"], variants=1)
+        campaign.update(segments=["champions", "loyal"], variants=1, candidates=2)
         campaign["products"]["per_segment"] = 1
         campaign_file = home / "small.yaml"
         campaign_file.write_text(yaml.safe_dump(campaign))
@@ -79,7 +79,7 @@ def in_run_home(nightly_run, monkeypatch):
 def test_every_table_is_filled(in_run_home):
     counts = in_run_home["counts"][1]
     assert {name for name, rows in counts.items() if rows == 0} == set()
-    assert counts["content.copy_items"] == 2 * 1 * 4  # 2 segments x 1 product x 4 content types x 1 variant
+    assert counts["content.copy_items"] == 2 * 1 * 4  # 2 segments x 1 product x 4 content types x 1 variant (best of 2)
     assert counts["content.banners"] == 2 * 2  # (sku, segment) pairs x 2 sizes
     assert counts["content.decisions"] == counts["content.copy_items"] + counts["content.banners"]
 

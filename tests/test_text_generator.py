@@ -1,9 +1,12 @@
 """The real default model (SmolLM2-135M-Instruct), converted once into the test model cache."""
 
 import pytest
+import torch
 
 from adcraft.settings import get_settings
-from models.text_generator import TextGenerator, default_model_dir, load_text_generator, pick_device
+from models.text_generator import (
+    SamplingConfig, TextGenerator, _pad_after, _shared_prefix, default_model_dir, load_text_generator, pick_device,
+)
 
 CONVERSATION = [
     {"role": "system", "content": "You write short ad copy. Reply with the ad text only."},
@@ -39,3 +42,29 @@ def test_prompts_are_padded_on_the_left_so_every_reply_starts_at_the_right_edge(
 def test_a_configured_model_directory_must_be_a_hugging_face_model(tmp_path):
     with pytest.raises(RuntimeError, match="not a Hugging Face model directory"):
         load_text_generator(tmp_path, override=tmp_path)
+
+
+def test_sharing_the_prompt_opening_changes_no_output(generator):
+    """The shared-prefix cache only saves work: plain left-padded generate gives the same text."""
+    conversations = [CONVERSATION, [CONVERSATION[0], {"role": "user", "content": "Write one word."}]]
+    cached = generator.generate(conversations, max_new_tokens=8, seed=5)
+
+    tokenizer = generator.tokenizer
+    texts = [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in conversations]
+    encoded = tokenizer(texts, return_tensors="pt", padding=True)
+    torch.manual_seed(5)
+    sampling = SamplingConfig()
+    with torch.inference_mode():
+        output = generator.model.generate(
+            **encoded, max_new_tokens=8, do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p,
+            repetition_penalty=sampling.repetition_penalty, pad_token_id=tokenizer.pad_token_id,
+        )
+    assert cached == tokenizer.batch_decode(output[:, encoded["input_ids"].shape[1]:], skip_special_tokens=True)
+
+
+def test_padding_goes_between_the_shared_opening_and_each_prompts_own_tail():
+    ids = [[5, 6, 7, 8], [5, 6, 9]]
+    assert _shared_prefix(ids) == 2
+    rows, mask = _pad_after(ids, 2, pad_id=0)
+    assert rows.tolist() == [[5, 6, 7, 8], [5, 6, 0, 9]] and mask.tolist() == [[1, 1, 1, 1], [1, 1, 0, 1]]
+    assert _shared_prefix([[1, 2], [1, 2]]) == 1  # each prompt keeps a token of its own

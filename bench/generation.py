@@ -1,0 +1,96 @@
+"""Copy generation throughput on CPU: variants per second, one `generate` per batch of 16 against one
+`generate` per prompt, on the same 16 demo prompts. Run `python -m bench.generation`; it prints the
+figures and writes bench/results/generation.json."""
+
+import json
+import os
+import time
+
+import torch
+
+from adcraft.channels import CONTENT_TYPES
+from adcraft.config import load_brand
+from adcraft.settings import PROJECT_DIR, get_settings
+from models.text_generator import load_text_generator
+from tasks.generate import build_conversation
+
+RESULTS = PROJECT_DIR / "bench" / "results" / "generation.json"
+BATCH = 16
+CONTENT_TYPE = "social_post"
+TARGET_SPEEDUP = 6.0
+PRODUCTS = [
+    ("Linen Shirt", "Shirts", "linen", ["navy"], 39.0),
+    ("Trail Runner Sneaker", "Shoes", "mesh", ["black", "orange"], 89.0),
+    ("Organic Cotton Crew Tee", "T-Shirts", "organic cotton", ["pink", "white"], 19.5),
+    ("Wool Blend Overcoat", "Coats", "wool", ["camel"], 189.0),
+]
+SEGMENTS = [
+    {"segment": "champions", "top_categories": ["Shirts", "Coats"]},
+    {"segment": "loyal", "top_categories": ["Shoes"]},
+    {"segment": "new", "top_categories": []},
+    {"segment": "at_risk", "top_categories": ["T-Shirts"]},
+]
+
+
+def _conversations(brand) -> list[list[dict]]:
+    limit = CONTENT_TYPES[CONTENT_TYPE].fields[0].max_chars
+    return [
+        build_conversation(
+            CONTENT_TYPE,
+            {"name": name, "category": category, "material": material, "colours": colours, "price": price,
+             "currency": "EUR"},
+            segment, brand, limit,
+        )
+        for name, category, material, colours, price in PRODUCTS
+        for segment in SEGMENTS
+    ][:BATCH]
+
+
+def main() -> dict:
+    settings = get_settings()
+    generator = load_text_generator(settings.models_dir, settings.text_model, "cpu")
+    conversations = _conversations(load_brand("demo"))
+    max_new_tokens = CONTENT_TYPES[CONTENT_TYPE].fields[0].max_new_tokens
+    generator.generate(conversations[:2], max_new_tokens, seed=0)  # warm up kernels and caches
+
+    start = time.perf_counter()
+    batched = generator.generate(conversations, max_new_tokens, seed=1)
+    batched_s = time.perf_counter() - start
+    start = time.perf_counter()
+    single = [generator.generate([c], max_new_tokens, seed=1 + i)[0] for i, c in enumerate(conversations)]
+    single_s = time.perf_counter() - start
+
+    prompt_tokens = [
+        len(generator.tokenizer(generator.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True))
+            ["input_ids"])
+        for c in conversations
+    ]
+    figures = {
+        "device": "cpu",
+        "model_version": generator.version,
+        "content_type": CONTENT_TYPE,
+        "variants": len(conversations),
+        "max_new_tokens": max_new_tokens,
+        # The few-shot prompt is long, so on CPU the prompt pass (the same work batched or not) dominates.
+        "prompt_tokens_mean": round(sum(prompt_tokens) / len(prompt_tokens), 1),
+        "batched_seconds": round(batched_s, 2),
+        "one_at_a_time_seconds": round(single_s, 2),
+        "batched_variants_per_s": round(len(batched) / batched_s, 2),
+        "one_at_a_time_variants_per_s": round(len(single) / single_s, 2),
+        "speedup": round(single_s / batched_s, 2),
+        "target_speedup": TARGET_SPEEDUP,
+        "torch_threads": torch.get_num_threads(),
+        # Other work on the machine slows the wall clock; the load average says how busy it was.
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+    print(f"generation ({CONTENT_TYPE}, {len(conversations)} variants, CPU): batched "
+          f"{figures['batched_variants_per_s']} variants/s, one at a time {figures['one_at_a_time_variants_per_s']} "
+          f"variants/s: {figures['speedup']}x (target {TARGET_SPEEDUP:.0f}x; "
+          f"load average {figures['load_average_1m']})")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, indent=2))
+    return figures
+
+
+if __name__ == "__main__":
+    main()
