@@ -258,6 +258,11 @@ def test_compounds_listed_sizes_and_the_true_price_pass(text, product):
     assert result.passed, result.reason
 
 
+def test_a_colour_after_a_sentence_break_is_its_own_claim_not_a_compound():
+    result = check("The Linen Shirt is here in navy! Gold. Easy care, built to last.")["grounding"]
+    assert not result.passed and 'names the colour "Gold"' in result.reason
+
+
 @pytest.mark.parametrize(
     "text,reason",
     [

@@ -287,8 +287,9 @@ def _unlisted_words(pattern: re.Pattern, text: str, allowed: str, listed: str) -
     for m in pattern.finditer(text):
         word = m.group(0)
         canonical = LEX["colour_synonyms"].get(word.lower(), word.lower())
-        before = WORD.findall(text[: m.start()].lower())[-1:]
-        if before and before[0] in listed_words:
+        # Only a compound when nothing but a space separates them: "slate! Gold." is two claims.
+        before = re.search(r"(\w+)\s+$", text[: m.start()].lower())
+        if before and before.group(1) in listed_words:
             continue
         if not re.search(rf"(?<!\w){re.escape(canonical)}(?!\w)", allowed):
             unlisted.append(word)
