@@ -2,7 +2,6 @@
 without best-of-N. Run `python -m bench.copy_quality`; it prints the figures and writes
 bench/results/copy_quality.json. A small shop and few briefs keep it to minutes on a shared CPU."""
 
-import json
 import os
 import tempfile
 import time
@@ -72,13 +71,10 @@ def main() -> dict:
         )
         print(f"{name}: approved {f['approval_rate']:.0%}, distinct-2 {f['distinct_2']:.2f} ({per_type}); "
               f"{f['seconds']} s")
-    from adcraft.settings import PROJECT_DIR
-
-    results = PROJECT_DIR / "bench" / "results" / "copy_quality.json"
-    results.parent.mkdir(parents=True, exist_ok=True)
-    results.write_text(json.dumps(figures, indent=2))
     return figures
 
 
 if __name__ == "__main__":
-    main()
+    from bench.run import write_results
+
+    write_results("copy_quality", main())

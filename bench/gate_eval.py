@@ -7,11 +7,9 @@ warehouse, so the evaluation measures what the nightly flow would decide.
 """
 
 import csv
-import json
 import sys
 from collections import Counter
 from dataclasses import asdict
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -25,7 +23,6 @@ from models.scorers.base import CheckResult
 from models.scorers.text_checks import CopyCandidate, KnownPII, check_copy
 
 DATA = PROJECT_DIR / "tests" / "data"
-RESULTS = PROJECT_DIR / "bench" / "results" / "gate_eval.json"
 CHECKS = {  # category -> the hard checks whose failure names it
     "unsafe": ("safety", "brand_rules"),
     "ungrounded": ("grounding",),
@@ -134,12 +131,12 @@ def main() -> dict:
             print(f"missed {category}: {line}")
     for item_id, reasons in good["rejected"].items():
         print(f"rejected good line {item_id}: {'; '.join(reasons)}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     misses = meets_targets(report)
     print("targets met" if not misses else "targets missed: " + "; ".join(misses))
     return report
 
 
 if __name__ == "__main__":
-    sys.exit(1 if meets_targets(main()) else 0)
+    from bench.run import write_results
+
+    sys.exit(1 if meets_targets(write_results("gate_eval", main())) else 0)

@@ -1,17 +1,14 @@
 """Text gate throughput: every copy check, embeddings included, on a batch of unique lines.
 Run `python -m bench.gate_throughput`; it prints items/s and writes bench/results/gate_throughput.json."""
 
-import json
 import os
 import time
 
 from adcraft.config import load_brand
-from adcraft.settings import PROJECT_DIR
 from bench.gate_eval import load_eval
 from models.scorers.embeddings import embed
 from models.scorers.text_checks import CopyCandidate, KnownPII, check_copy
 
-RESULTS = PROJECT_DIR / "bench" / "results" / "gate_throughput.json"
 ITEMS = 2000
 RECENT = 500
 CUSTOMERS = 5000
@@ -55,10 +52,10 @@ def main() -> dict:
     print(f"text gate: {figures['items_per_s']} items/s ({len(items)} items, {len(recent)} recent, "
           f"{seconds:.1f} s wall, {cpu_seconds:.1f} s CPU, load average {figures['load_average_1m']}; "
           f"model load {load_seconds:.1f} s; target {TARGET:.0f})")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2))
     return figures
 
 
 if __name__ == "__main__":
-    main()
+    from bench.run import write_results
+
+    write_results("gate_throughput", main())

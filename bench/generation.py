@@ -2,7 +2,6 @@
 `generate` per prompt, on the same 16 demo prompts. Run `python -m bench.generation`; it prints the
 figures and writes bench/results/generation.json."""
 
-import json
 import os
 import time
 
@@ -10,11 +9,10 @@ import torch
 
 from adcraft.channels import CONTENT_TYPES
 from adcraft.config import load_brand
-from adcraft.settings import PROJECT_DIR, get_settings
+from adcraft.settings import get_settings
 from models.text_generator import load_text_generator
 from tasks.generate import build_conversation
 
-RESULTS = PROJECT_DIR / "bench" / "results" / "generation.json"
 BATCH = 16
 CONTENT_TYPE = "social_post"
 TARGET_SPEEDUP = 6.0
@@ -87,10 +85,10 @@ def main() -> dict:
           f"{figures['batched_variants_per_s']} variants/s, one at a time {figures['one_at_a_time_variants_per_s']} "
           f"variants/s: {figures['speedup']}x (target {TARGET_SPEEDUP:.0f}x; "
           f"load average {figures['load_average_1m']})")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2))
     return figures
 
 
 if __name__ == "__main__":
-    main()
+    from bench.run import write_results
+
+    write_results("generation", main())

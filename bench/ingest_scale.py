@@ -19,7 +19,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-RESULTS = Path(__file__).parent / "results"
 FILES = ("products.csv", "customers.csv", "order_lines.csv")
 SOURCE = """name: bench
 folder: {folder}
@@ -100,7 +99,7 @@ if __name__ == "__main__":
     if args.phase:
         print(json.dumps((_bare if args.phase == "bare" else _pipeline)(args.folder)))
     else:
-        result = main(args.scale)
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "ingest_scale.json").write_text(json.dumps(result, indent=2))
+        from bench.run import write_results
+
+        result = write_results("ingest_scale", main(args.scale))
         print(json.dumps(result, indent=2))

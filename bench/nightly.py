@@ -34,4 +34,6 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
-    print(main())
+    from bench.run import write_results
+
+    print(write_results("nightly", main()))

@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from adcraft.settings import PROJECT_DIR, get_settings
 
@@ -25,3 +26,15 @@ def adcraft_home(tmp_path, monkeypatch) -> Path:
     get_settings.cache_clear()
     yield home
     get_settings.cache_clear()
+
+
+def small_campaign(home: Path, name: str, per_segment: int, banner_sizes: list[str] | None = None, **fields) -> Path:
+    """campaigns/demo.yaml shrunk for a test run, written under home; returns its path."""
+    campaign = yaml.safe_load((PROJECT_DIR / "campaigns" / "demo.yaml").read_text())
+    campaign.update(fields)
+    campaign["products"]["per_segment"] = per_segment
+    if banner_sizes:
+        campaign["banners"]["sizes"] = banner_sizes
+    path = home / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(campaign))
+    return path

@@ -7,11 +7,11 @@ from datetime import date
 
 import pyarrow.parquet as pq
 import pytest
-import yaml
 
 from adcraft.db import warehouse
 from adcraft.demo_shop import generate_demo_shop
-from adcraft.settings import PROJECT_DIR, get_settings
+from adcraft.settings import get_settings
+from conftest import small_campaign
 from flows.nightly import nightly_campaign
 
 RUN_DATE = date(2026, 11, 23)
@@ -64,12 +64,8 @@ def poisoned_run(tmp_path_factory):
         landing = home / "landing" / "demo"
         generate_demo_shop(landing, scale=0.1, seed=11)
         poisoned = poison_products(landing)
-        campaign = yaml.safe_load((PROJECT_DIR / "campaigns" / "demo.yaml").read_text())
-        campaign.update(segments=["champions"], variants=1, content_types=["search_headline"])
-        campaign["products"]["per_segment"] = 5
-        campaign["banners"]["sizes"] = ["300x250"]
-        campaign_file = home / "adversarial.yaml"
-        campaign_file.write_text(yaml.safe_dump(campaign))
+        campaign_file = small_campaign(home, "adversarial", per_segment=5, banner_sizes=["300x250"],
+                                       segments=["champions"], variants=1, content_types=["search_headline"])
         summary = nightly_campaign(str(campaign_file), RUN_DATE)
         with warehouse(read_only=True) as con:
             # Every decided item with the SKU it is about, copy through its brief, banners directly.

@@ -5,11 +5,10 @@ import json
 from datetime import date
 
 import pytest
-import yaml
 
 from adcraft.db import warehouse
 from adcraft.demo_shop import generate_demo_shop
-from adcraft.settings import PROJECT_DIR
+from conftest import small_campaign
 from flows.nightly import nightly_campaign
 
 RUN_DATE = date(2026, 11, 23)
@@ -53,11 +52,8 @@ def nightly_run(tmp_path_factory):
 
         get_settings.cache_clear()
         generate_demo_shop(home / "landing" / "demo", scale=0.1, seed=7)
-        campaign = yaml.safe_load((PROJECT_DIR / "campaigns" / "demo.yaml").read_text())
-        campaign.update(segments=["champions", "loyal"], variants=1, candidates=2)
-        campaign["products"]["per_segment"] = 1
-        campaign_file = home / "small.yaml"
-        campaign_file.write_text(yaml.safe_dump(campaign))
+        campaign_file = small_campaign(home, "small", per_segment=1, segments=["champions", "loyal"], variants=1,
+                                       candidates=2)
 
         first = nightly_campaign(str(campaign_file), RUN_DATE)
         counts_first = table_counts()

@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import duckdb
-import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -18,7 +17,7 @@ from adcraft.settings import PROJECT_DIR
 from tasks.briefs import build_briefs
 from tasks.ingest import ingest_source
 from tasks.transform import build_marts
-from tasks.validate import CriticalDataError, validate_loads
+from tasks.validate import validate_loads
 
 EXAMPLE = PROJECT_DIR / "docs" / "examples" / "foreign_shop"
 AS_OF = date(2026, 11, 23)
