@@ -26,7 +26,8 @@ def connect(path: Path | None = None, read_only: bool = False):
     delay = 0.1
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only,
+                                 config={"memory_limit": settings.duckdb_memory_limit})
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():

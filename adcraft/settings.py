@@ -33,9 +33,16 @@ class Settings(BaseSettings):
     """'auto' picks cuda when there is one, else cpu."""
     generation_batch_size: int = 16
     seed: int = 7
+    validation_sample_rows: int = 200_000
+    """Great Expectations checks loads larger than this on a random sample of this many rows (it validates
+    in memory); the SQL quarantine and the pass/fail decision always cover every row."""
 
+    duckdb_memory_limit: str = "3GB"
+    """DuckDB spills to disk past this, so loading millions of rows stays within a small machine's memory."""
     lock_timeout_s: float = 120.0
     """How long to wait for another process's DuckDB write lock before giving up."""
+    review_url: str = "http://127.0.0.1:8000"
+    """Where the review app (`adcraft review`) is reached; run summaries link to its batch pages."""
 
     @property
     def warehouse(self) -> Path:

@@ -5,6 +5,9 @@ goes to quarantine.rows, since GX's own failing-row lists are sampled in places,
 decision from its own counts: where the two disagree, the rule fails. Staging reads only the raw rows not
 held in quarantine. A failed critical rule on the newest load of a file stops the run (CriticalDataError),
 on this run and on every re-run, until the file is replaced or the rows are released.
+
+A load larger than `validation_sample_rows` is checked by GX on a seeded random sample of that size, since
+GX validates a pandas frame in memory; the SQL side still checks every row and decides pass or fail.
 """
 
 import json
@@ -17,6 +20,7 @@ from adcraft.config import load_source
 from adcraft.db import sql, warehouse
 from adcraft.quarantine import quarantine_rule
 from adcraft.rules import Rule, frame_columns_sql, load_rules, passes, to_expectation, to_sql
+from adcraft.settings import get_settings
 from adcraft.stages import timed_stage
 from adcraft.validation_report import blocking_message, publish_results
 
@@ -36,18 +40,18 @@ def validate_loads() -> dict:
         pending = con.execute(sql("validate/pending_loads")).fetchall()
     entities: dict[str, dict] = {}
     context = _gx_context() if pending else None
+    settings = get_settings()
     for load_id, entity, source_file, row_count, source_name in pending:
         rules = load_rules(entity, _source_pii(source_name, entity))
+        sample = row_count if row_count <= settings.validation_sample_rows else settings.validation_sample_rows
         with warehouse() as con:
-            frame = con.execute(
-                f"SELECT {frame_columns_sql(rules)} FROM raw.{entity} WHERE _load_id = ? ORDER BY _row_number",
-                [load_id],
-            ).df()
+            frame = con.execute(_frame_sql(rules, entity, sample < row_count, sample, settings.seed), [load_id]).df()
         results = _run_suite(context, load_id, entity, rules, frame)
-        del frame  # free it before the next load: raw loads can be millions of rows
+        del frame  # free it before the next load
         file_name = source_file.rsplit("/", 1)[-1]
         with warehouse() as con:
-            quarantined = _record(con, load_id, entity, file_name, row_count, rules, results)
+            quarantined = _record(con, load_id, entity, file_name, row_count, rules, results,
+                                  sampled=sample < row_count)
         totals = entities.setdefault(entity, {"rows_checked": 0, "rows_quarantined": 0, "failed_rules": [],
                                               "warnings": []})
         totals["rows_checked"] += row_count
@@ -72,6 +76,12 @@ def _source_pii(source_name: str | None, entity: str) -> frozenset[str]:
     except (FileNotFoundError, ValueError):
         return frozenset()  # the source's YAML is gone; the rules file's pii_columns still apply
     return frozenset(spec.pii_columns) if spec else frozenset()
+
+
+def _frame_sql(rules: tuple[Rule, ...], entity: str, sampled: bool, rows: int, seed: int) -> str:
+    sample = f" USING SAMPLE reservoir({rows} ROWS) REPEATABLE ({seed})" if sampled else ""
+    return (f"SELECT * FROM (SELECT {frame_columns_sql(rules)} FROM raw.{entity} WHERE _load_id = ?){sample} "
+            "ORDER BY _row_number")
 
 
 def _gx_context():
@@ -112,8 +122,9 @@ def _run_suite(context, load_id: str, entity: str, rules: tuple[Rule, ...], fram
     return by_rule
 
 
-def _record(con, load_id, entity, file_name, row_count, rules, results) -> int:
-    """Quarantine failing rows and store GX's results for one load, in one transaction."""
+def _record(con, load_id, entity, file_name, row_count, rules, results, sampled: bool) -> int:
+    """Quarantine failing rows and store GX's results for one load, in one transaction. When GX saw only a
+    sample, the stored counts and success are SQL's over every row, and GX's sample figures go in details."""
     con.execute("BEGIN")
     try:
         for rule in rules:
@@ -122,15 +133,21 @@ def _record(con, load_id, entity, file_name, row_count, rules, results) -> int:
             quarantined = quarantine_rule(con, load_id, entity, file_name, rule)
             checked, failing = con.execute(sql("validate/rule_counts").format(entity=entity, **pieces),
                                            {"load_id": load_id}).fetchone()
-            drift = _drift(rule, gx_result, quarantined, checked, failing)
+            drift = _drift(rule, gx_result, quarantined, checked, failing, sampled)
             details = {k: gx_result[k] for k in ("unexpected_percent", "sample_values")}
             details |= {"unexpected_rows": gx_result["unexpected_rows"][:DETAIL_ROWS],
                         "unexpected_rows_truncated": len(gx_result["unexpected_rows"]) > DETAIL_ROWS,
                         "quarantined": quarantined, "mostly": rule.mostly, "sql_checked": checked,
                         "sql_failing": failing, "exception": gx_result["exception"] or drift}
+            if sampled:
+                details |= {"gx_sample_rows": gx_result["element_count"],
+                            "gx_sample_unexpected": gx_result["unexpected_count"]}
+                success, elements, unexpected = passes(rule, checked, failing), checked, failing
+            else:
+                success = gx_result["success"]
+                elements, unexpected = gx_result["element_count"], gx_result["unexpected_count"]
             _insert_result(con, load_id, entity, rule.name, gx_result["expectation"], rule.column, rule.severity,
-                           gx_result["success"] and not drift, gx_result["element_count"],
-                           gx_result["unexpected_count"], details)
+                           success and not drift, elements, unexpected, details)
         (malformed,) = con.execute("SELECT count(*) FROM quarantine.rows WHERE _load_id = ? AND rule = 'well_formed'",
                                    [load_id]).fetchone()
         # Lines the reader could not parse were quarantined at ingest; any of them fails the load.
@@ -155,10 +172,13 @@ def _insert_result(con, load_id, entity, rule, expectation, column, severity, su
     )
 
 
-def _drift(rule: Rule, gx_result: dict, quarantined: int, checked: int, failing: int) -> str | None:
+def _drift(rule: Rule, gx_result: dict, quarantined: int, checked: int, failing: int, sampled: bool) -> str | None:
     """Why GX and the SQL quarantine disagree on a rule, or None: they must never drift apart."""
     if gx_result["exception"]:
         return None
+    if sampled:  # GX's counts cover a sample; the quarantine must still match SQL's own count
+        return None if rule.kind == "unique" or quarantined == failing else (
+            f"SQL found {failing} failing rows but quarantined {quarantined}")
     if gx_result["unexpected_count"] is not None and failing != gx_result["unexpected_count"]:
         return f"GX found {gx_result['unexpected_count']} failing rows but SQL {failing}"
     # GX flags every copy of a duplicate and quarantine only the later ones, so only other kinds compare.

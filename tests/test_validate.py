@@ -7,6 +7,7 @@ from adcraft.db import warehouse
 from adcraft.demo_shop import generate_demo_shop
 from adcraft.rules import load_rules
 from adcraft.quarantine import list_rows, release
+from adcraft.settings import get_settings
 from tasks.ingest import ingest_source
 from tasks.transform import build_marts
 from tasks.validate import CriticalDataError, validate_loads
@@ -158,3 +159,24 @@ def test_reasons_never_quote_personal_data(validated):
             "WHERE q.rule = 'email_valid'").fetchall()[0]
     assert email and email not in reason
     assert reason.startswith("email (personal data, not shown) does not match")
+
+
+def test_a_load_over_the_sample_size_is_checked_by_gx_on_a_sample_and_by_sql_on_every_row(
+        adcraft_home, monkeypatch):
+    folder = adcraft_home / "landing" / "demo"
+    generate_demo_shop(folder, scale=0.05)
+    ingest_source.fn(str(folder))
+    with warehouse() as con:
+        (orders,) = con.execute("SELECT row_count FROM ops.loads WHERE entity = 'order_lines'").fetchone()
+    monkeypatch.setenv("ADCRAFT_VALIDATION_SAMPLE_ROWS", str(orders // 4))
+    get_settings.cache_clear()
+    validate_loads.fn()
+    with warehouse() as con:
+        count, unexpected, success, details = con.execute(
+            "SELECT element_count, unexpected_count, success, details FROM ops.validation_results "
+            "WHERE entity = 'order_lines' AND rule = 'quantity_positive'").fetchone()
+        (held,) = con.execute("SELECT count(*) FROM quarantine.rows WHERE rule = 'quantity_positive'").fetchone()
+    details = json.loads(details)
+    assert details["gx_sample_rows"] == orders // 4 and count == details["sql_checked"] == orders
+    # The one dirty order line (row 101) is quarantined whether or not the sample happened to hold it.
+    assert unexpected == held == 1 and success and details["exception"] is None
