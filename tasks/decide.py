@@ -9,11 +9,12 @@ from adcraft.stages import timed_stage
 @task(name="decide")
 @timed_stage
 def decide_batch(batch_id: str, approve_at: float, review_at: float, policy_version: str) -> dict:
-    """Replace the batch's policy decisions; decisions a person made are kept as they are."""
+    """Replace the batch's policy decisions; a person's decision is kept while its item is unchanged."""
     params = {"batch_id": batch_id, "approve_at": approve_at, "review_at": review_at, "policy_version": policy_version}
     with warehouse() as con:
         con.execute("BEGIN")
         con.execute("DELETE FROM content.decisions WHERE batch_id = ? AND decided_by LIKE 'policy:%'", [batch_id])
+        con.execute(sql("review/drop_stale_decisions"), {"batch_id": batch_id})
         con.execute(sql("content/decide"), params)
         counts = dict(
             con.execute(
