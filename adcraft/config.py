@@ -2,8 +2,9 @@
 
 import hashlib
 import json
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -57,6 +58,61 @@ class Policy(Strict):
     """Between review_at and approve_at an analyst must look; below it the item is rejected."""
 
 
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class Review(Strict):
+    """The review gate between decide and publish (tasks/review_gate.py, docs/publishing.md)."""
+
+    required: bool = False
+    """True: the nightly run waits for a person to mark the batch reviewed before it publishes."""
+    timeout: float = Field(12 * 3600, ge=1, le=7 * 86400)
+    """How long to wait, in seconds; YAML may say 45s, 30m, 12h or 2d."""
+    on_timeout: Literal["publish_auto_approved", "hold"] = "hold"
+    """When nobody reviewed in time: publish only what the policy approved, or publish nothing."""
+
+    @field_validator("timeout", mode="before")
+    @classmethod
+    def duration(cls, value):
+        if isinstance(value, str):
+            match = DURATION.match(value)
+            if not match:
+                raise ValueError(f"{value!r} is not a duration; write seconds or e.g. 45s, 30m, 12h, 2d")
+            return float(match[1]) * UNIT_SECONDS[match[2] or "s"]
+        return value
+
+
+class FolderDestination(Strict):
+    type: Literal["folder"]
+    """copy.json, copy.csv and the banner files in the batch's publish folder."""
+
+
+class ExportDestination(Strict):
+    type: Literal["google_ads_csv", "meta_csv", "email_json"]
+    """A channel export file under the batch's publish folder, in exports/."""
+
+
+class WebhookDestination(Strict):
+    type: Literal["webhook"]
+    name: str = Field("webhook", pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    url: str = Field(pattern=r"^https?://")
+    secret_env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    """The environment variable holding the shared secret the body is signed with (HMAC-SHA256)."""
+    timeout_s: float = Field(10, gt=0, le=120)
+    max_attempts: int = Field(5, ge=1, le=10)
+    backoff_s: float = Field(1.0, ge=0, le=60)
+    """Wait before the second attempt; it doubles each attempt after."""
+
+
+Destination = Annotated[FolderDestination | ExportDestination | WebhookDestination, Field(discriminator="type")]
+
+
+def destination_id(destination: FolderDestination | ExportDestination | WebhookDestination) -> str:
+    """The destination's name in the publication ledger: its type, or webhook:<name>."""
+    return f"webhook:{destination.name}" if destination.type == "webhook" else destination.type
+
+
 class Campaign(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     brand: str
@@ -74,6 +130,23 @@ class Campaign(Strict):
     banners: Banners = Banners()
     policy: Policy = Policy()
     link: str = "https://example.com/p/{sku}"
+    review: Review = Review()
+    destinations: list[Destination] = Field(default_factory=lambda: [FolderDestination(type="folder")], min_length=1)
+    """Where publish delivers the batch (docs/publishing.md); a bare name stands for {type: name}."""
+
+    @field_validator("destinations", mode="before")
+    @classmethod
+    def bare_names(cls, destinations):
+        return [{"type": d} if isinstance(d, str) else d for d in destinations or []]
+
+    @field_validator("destinations")
+    @classmethod
+    def distinct_destinations(cls, destinations: list) -> list:
+        ids = [destination_id(d) for d in destinations]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"destinations {repeated} appear twice; give each webhook its own name")
+        return destinations
 
     @field_validator("content_types")
     @classmethod

@@ -14,15 +14,19 @@ from tasks.generate import generate_copy
 from tasks.ingest import ingest_source
 from tasks.publish import publish_batch
 from tasks.report import write_report
+from tasks.review_gate import review_gate
 from tasks.score import score_batch
 from tasks.summary import summarise_run
 from tasks.transform import build_marts
 from tasks.validate import validate_loads
 
 
-@flow(name="nightly-campaign")
+# Results are persisted so that a retried run reads its finished stages back instead of redoing them; the
+# review gate's pause keeps this process, and so every result before it, alive (docs/publishing.md).
+@flow(name="nightly-campaign", persist_result=True)
 def nightly_campaign(campaign_file: str, run_date: date | None = None) -> dict:
-    """Run one campaign for one date (default: today). Re-running a date replaces that date's batch."""
+    """Run one campaign for one date (default: today). Re-running a date replaces that date's batch. When the
+    campaign requires review, the run waits at the review gate before it publishes."""
     campaign = load_campaign(campaign_file)
     run_date = run_date or date.today()
     batch_id = open_batch(campaign, run_date, flow_run.get_id())
@@ -37,8 +41,9 @@ def nightly_campaign(campaign_file: str, run_date: date | None = None) -> dict:
         "banners": render_banners(batch_id, campaign.brand, campaign.banners.sizes),
         "score": score_batch(batch_id, campaign.brand),
         "decide": decide_batch(batch_id, campaign.policy.approve_at, campaign.policy.review_at, campaign.policy.version),
-        "publish": publish_batch(batch_id),
     }
+    stages["review"] = review_gate(batch_id, campaign.review)
+    stages["publish"] = publish_batch(batch_id, stages["review"]["scope"])
     summary = summarise_run(batch_id, stages)
     summary["stages"]["report"] = write_report(batch_id)
     return summary

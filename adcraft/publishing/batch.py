@@ -1,0 +1,53 @@
+"""What a batch publishes: its approved copy and banners, and the campaign settings it ran with."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import TypeAdapter
+
+from adcraft.config import Campaign, Destination
+from adcraft.db import records, sql, warehouse
+from adcraft.settings import get_settings
+
+Scope = Literal["approved", "auto_approved", "held"]
+"""approved: every approved item; auto_approved: only what the policy approved; held: nothing."""
+
+DESTINATIONS = TypeAdapter(list[Destination])
+
+
+@dataclass(frozen=True)
+class Batch:
+    batch_id: str
+    campaign: str
+    link: str
+    destinations: list
+    copy: list[dict]
+    banners: list[dict]
+
+    @property
+    def folder(self) -> Path:
+        return get_settings().publish_dir / self.batch_id
+
+    def link_for(self, sku: str) -> str:
+        return self.link.format(sku=sku)
+
+
+def load_batch(batch_id: str, scope: Scope) -> Batch:
+    """The batch's publishable items under the scope, and its campaign's destinations and link as they were when
+    the batch ran (content.batches), so publishing later, after a review, goes where the run meant it to."""
+    params = {"batch_id": batch_id, "scope": scope}
+    with warehouse() as con:
+        found = con.execute(sql("publish/batch_config"), {"batch_id": batch_id}).fetchall()
+        if not found:
+            raise LookupError(f"There is no batch {batch_id!r}. List batches with `adcraft report`.")
+        copy = records(con, sql("content/publishable_copy"), params)
+        banners = records(con, sql("content/publishable_banners"), params)
+    campaign, config = found[0][0], json.loads(found[0][1])
+    defaults = Campaign.model_fields
+    destinations = config.get("destinations") or defaults["destinations"].get_default(call_default_factory=True)
+    for banner in banners:
+        banner["illustration"] = json.loads(banner["illustration"] or "{}")
+    return Batch(batch_id, campaign, config.get("link", defaults["link"].default),
+                 DESTINATIONS.validate_python(destinations), copy, banners)

@@ -1,0 +1,110 @@
+"""The review gate on real Prefect flow runs (ephemeral API): pause, resume with typed input, timeouts."""
+
+import json
+import threading
+import time
+from uuid import UUID
+
+import pytest
+from prefect import flow
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from pydantic import ValidationError
+
+from adcraft.config import Review
+from adcraft.db import records, warehouse
+from adcraft.settings import get_settings
+from flows.publish import publish
+from publish_fixtures import approve_by_hand, items_decided, ledger, make_batch
+from tasks.decide import decide_batch
+from tasks.publish import publish_batch
+from tasks.review_gate import ReviewGateError, resume_review, review_gate
+
+HUMAN_APPROVED = "sms_t0"  # needs review by the policy; a person approves it
+
+
+@flow(name="decide-review-publish")
+def decide_review_publish(batch_id: str, review: dict) -> dict:
+    """The nightly flow's tail, stage for stage: decide, the review gate, publish."""
+    decide_batch(batch_id, 0.75, 0.4, "v1")
+    gate = review_gate(batch_id, Review(**review))
+    return {"review": gate, "publish": publish_batch(batch_id, gate["scope"])}
+
+
+def gate(batch_id: str) -> dict:
+    with warehouse() as con:
+        return records(con, "SELECT * FROM content.review_gates WHERE batch_id = ?", [batch_id])[0]
+
+
+def published_copy(batch_id: str) -> set[str]:
+    return {row["item_id"] for row in json.loads((get_settings().publish_dir / batch_id / "copy.json").read_text())}
+
+
+def decide_runs(flow_run_id: str) -> int:
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(flow_run_id)])))
+    return sum(run.name.startswith("decide") for run in runs)
+
+
+def test_a_paused_run_resumed_with_the_reviewers_decision_publishes_what_people_approved(adcraft_home):
+    review = {"required": True, "timeout": 60, "on_timeout": "hold"}
+    batch = make_batch(review=review)
+    answered = {}
+
+    def reviewer():
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            with warehouse() as con:
+                waiting = con.execute("SELECT count(*) FROM content.review_gates WHERE status = 'waiting'").fetchone()[0]
+            if waiting:
+                break
+            time.sleep(0.2)
+        approve_by_hand(HUMAN_APPROVED)
+        try:
+            resume_review(batch, "maybe", "alice")
+        except ValidationError as exc:
+            answered["bad_input"] = str(exc)
+        answered["run"] = resume_review(batch, "publish", "alice")
+
+    thread = threading.Thread(target=reviewer)
+    thread.start()
+    result = decide_review_publish(batch, review)
+    thread.join()
+
+    assert result["review"]["outcome"] == "reviewed" and result["review"]["scope"] == "approved"
+    assert published_copy(batch) >= {HUMAN_APPROVED, "rsa_h0"}
+    assert {item for item, _ in ledger("folder")} == items_decided("approved") | {HUMAN_APPROVED}
+    assert "decision" in answered["bad_input"]
+    stored = gate(batch)
+    assert (stored["status"], stored["decision"], stored["reviewer"]) == ("reviewed", "publish", "alice")
+    assert stored["flow_run_id"] == answered["run"]
+    assert decide_runs(answered["run"]) == 1  # the stage before the gate ran once: resuming redid nothing
+    with pytest.raises(ReviewGateError, match="no longer waiting for review.*adcraft publish batch"):
+        resume_review(batch, "publish", "bob")
+
+
+@pytest.mark.parametrize(("on_timeout", "expected"), [
+    ("publish_auto_approved", items_decided("approved")),
+    ("hold", set()),
+])
+def test_a_review_that_never_comes_ends_by_the_timeout_policy(adcraft_home, on_timeout, expected):
+    review = {"required": True, "timeout": 2, "on_timeout": on_timeout}
+    batch = make_batch(review=review)
+    approve_by_hand(HUMAN_APPROVED)  # a person started reviewing but never marked the batch reviewed
+    started = time.monotonic()
+    result = decide_review_publish(batch, review)
+    assert 2 <= time.monotonic() - started < 60
+    assert result["review"]["outcome"] == "timed_out"
+    assert {item for item, _ in ledger("folder")} == expected  # never the person's approval: not reviewed
+    assert (gate(batch)["status"], gate(batch)["decision"]) == ("timed_out", on_timeout)
+    with pytest.raises(ReviewGateError, match="no longer waiting"):
+        resume_review(batch, "publish", "alice")
+
+    publish(batch)  # publishing afterwards, by hand, delivers everything approved by then
+    assert {item for item, _ in ledger("folder")} == items_decided("approved") | {HUMAN_APPROVED}
+
+
+def test_resuming_a_batch_without_a_gate_says_why(adcraft_home):
+    batch = make_batch()
+    with pytest.raises(ReviewGateError, match="has no review gate to resume: its campaign does not set review.required"):
+        resume_review(batch, "publish")
