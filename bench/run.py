@@ -7,7 +7,7 @@ from pathlib import Path
 
 BENCHMARKS = [
     "nightly", "gate_eval", "gate_throughput", "generation", "copy_quality", "banners", "illustration_quality",
-    "ingest_scale",
+    "ingest_scale", "lora_round", "scaling",
 ]
 RESULTS = Path(__file__).parent / "results"
 
@@ -23,6 +23,9 @@ def main(names: list[str]) -> None:
     for name in names or BENCHMARKS:
         figures = write_results(name, importlib.import_module(f"bench.{name}").main())
         print(f"{name}: {json.dumps(figures, indent=2)}")
+    from bench.report import main as write_report
+
+    print(f"report: {write_report()}")
 
 
 if __name__ == "__main__":

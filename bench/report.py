@@ -1,0 +1,145 @@
+"""bench/report.md from bench/results/*.json, and the scaling plot bench/scaling.png.
+
+    python -m bench.report          # `make bench` runs it after the benchmarks
+
+A figure whose benchmark has not run says which command measures it, instead of a number.
+"""
+
+import json
+from pathlib import Path
+
+BENCH = Path(__file__).parent
+RESULTS = BENCH / "results"
+REPORT = BENCH / "report.md"
+PLOT = BENCH / "scaling.png"
+
+
+def _load(name: str) -> dict | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _missing(name: str) -> list[str]:
+    return [f"_Not measured yet: `python -m bench.run {name}`._", ""]
+
+
+def _table(header: list[str], rows: list[list]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+            *("| " + " | ".join(str(v) for v in row) + " |" for row in rows), ""]
+
+
+def nightly_section(r: dict | None) -> list[str]:
+    lines = ["## Nightly run (demo campaign)", ""]
+    if not r:
+        return lines + _missing("nightly")
+    lines += [f"Wall time **{r['wall_seconds']} s**, of which Prefect's own overhead (wall time outside the stages) "
+              f"is **{r['prefect_overhead_pct']}%**; {r['copy_items']} copy items, approval rate "
+              f"{100 * r['approval_rate']:.0f}%.", ""]
+    return lines + _table(["stage", "seconds"], [[k, v] for k, v in r["stage_seconds"].items()])
+
+
+def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | None, gate: dict | None) -> list[str]:
+    lines = ["## Throughput", ""]
+    rows = []
+    if ingest:
+        rows.append(["ingest + validate + transform vs bare DuckDB `read_csv`",
+                     f"throughput ratio {ingest['throughput_ratio']:.3f}: the pipeline takes "
+                     f"{1 / ingest['throughput_ratio']:.1f}x as long (bare {ingest['bare_read_csv']['seconds']} s, "
+                     f"pipeline {ingest['pipeline']['seconds']} s, {ingest['rows']:,} rows)", "ingest_scale"])
+    if gen:
+        rows.append(["generation, batched vs one prompt at a time",
+                     f"{gen['speedup']}x ({gen['batched_variants_per_s']} vs {gen['one_at_a_time_variants_per_s']} "
+                     f"variants/s, target {gen.get('target_speedup', '-')}x)", "generation"])
+    if banners:
+        rows.append(["banners", f"{banners['banners_per_second']} banners/s (target "
+                                f"{banners.get('target_banners_per_second', '-')})", "banners"])
+    if gate:
+        rows.append(["scoring (the gate)", f"{gate['items_per_s']} items/s (target {gate.get('target_items_per_s', '-')}, "
+                                           f"load average {gate.get('load_average_1m', '-')})", "gate_throughput"])
+    lines += _table(["what", "figure", "bench"], rows) if rows else []
+    for name, found in (("ingest_scale", ingest), ("generation", gen), ("banners", banners), ("gate_throughput", gate)):
+        if not found:
+            lines += _missing(name)
+    return lines
+
+
+def memory_section(ingest: dict | None, scaling: dict | None) -> list[str]:
+    rows = []
+    if ingest:
+        rows += [["bare DuckDB read_csv", f"{ingest['scale']}x shop", ingest["bare_read_csv"]["peak_mb"]],
+                 ["ingest + validate + transform", f"{ingest['scale']}x shop", ingest["pipeline"]["peak_mb"]]]
+    for run in (scaling or {}).get("runs", []):
+        rows.append([f"nightly flow ({run['generator']})", f"{run['factor']}x briefs ({run['briefs']})", run["peak_mb"]])
+    return ["## Peak memory (MB, resident)", ""] + (_table(["process", "size", "peak MB"], rows) if rows else
+                                                      _missing("ingest_scale"))
+
+
+def scaling_section(scaling: dict | None) -> list[str]:
+    lines = ["## Scaling with the number of briefs", ""]
+    if not scaling:
+        return lines + _missing("scaling")
+    extrapolated = {e["factor"]: e for e in scaling["generation_extrapolated"]}
+    stages = list(scaling["runs"][0]["stage_seconds"])
+    rows = []
+    for run in scaling["runs"]:
+        cells = [f"{v:.1f}" for v in run["stage_seconds"].values()]
+        if run["generator"] == "stand-in":
+            gen = extrapolated.get(run["factor"])
+            cells[stages.index("generate")] = f"{gen['generate_seconds']:.0f}*" if gen else "n/a"
+        rows.append([f"{run['factor']}x", run["briefs"], *cells, run["wall_seconds"], run["prefect_overhead_pct"],
+                     run.get("load_average_1m", "-")])
+    lines += _table(["scale", "briefs", *stages, "wall s", "Prefect %", "load"], rows)
+    lines += [f"\\* extrapolated from the {e['from_factor']}x model run's seconds per brief. Rows marked * generated "
+              "with a random one-layer stand-in, so every other stage still handled the full number of items; their "
+              "wall time includes the stand-in, not the model." for e in scaling["generation_extrapolated"][:1]]
+    lines += ["", f"Measured on {scaling['cpus']} CPUs; `load` is the 1-minute load average when the run ended "
+              "(other work on the machine slows every figure)."]
+    return lines + ["", f"![scaling]({PLOT.name})", "", f"_{scaling['notes']}_", ""]
+
+
+def plot(scaling: dict) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = scaling["runs"]
+    fig, ax = plt.subplots(figsize=(9.5, 5))
+    ax.set_prop_cycle(color=plt.cm.tab20.colors)
+    for stage in runs[0]["stage_seconds"]:
+        points = [(r["briefs"], r["stage_seconds"][stage]) for r in runs
+                  if stage != "generate" or r["generator"] == "model"]
+        ax.plot(*zip(*points), marker="o", label=stage)
+    model = [(r["briefs"], r["stage_seconds"]["generate"]) for r in runs if r["generator"] == "model"]
+    for e in scaling["generation_extrapolated"]:
+        start = max(model) if model else None
+        if start:
+            ax.plot([start[0], e["briefs"]], [start[1], e["generate_seconds"]], "k--", label="generate (extrapolated)")
+    ax.set(xscale="log", yscale="log", xlabel="briefs", ylabel="seconds",
+           title="Nightly stage wall time by number of briefs")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    fig.savefig(PLOT, dpi=110)
+    plt.close(fig)
+    return PLOT
+
+
+def main() -> Path:
+    scaling = _load("scaling")
+    ingest = _load("ingest_scale")
+    lines = ["# Benchmarks", "", "Written by `python -m bench.report` from bench/results/*.json "
+             "(`make bench` runs every benchmark, then this). Figures are from the machine that ran them: "
+             "see each JSON file for its load average and thread count.", ""]
+    lines += nightly_section(_load("nightly"))
+    lines += throughput_section(ingest, _load("generation"), _load("banners"), _load("gate_throughput"))
+    lines += memory_section(ingest, scaling)
+    lines += scaling_section(scaling)
+    if scaling:
+        plot(scaling)
+    REPORT.write_text("\n".join(lines))
+    return REPORT
+
+
+if __name__ == "__main__":
+    print(main())
