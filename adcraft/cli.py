@@ -108,6 +108,19 @@ from adcraft import cli_train  # noqa: E402
 
 app.add_typer(cli_train.app, name="train")
 
+from adcraft import cli_campaign, serve  # noqa: E402
+
+app.add_typer(cli_campaign.app, name="campaign")
+app.command()(serve.serve)
+
+from adcraft import cli_publish  # noqa: E402
+
+app.add_typer(cli_publish.app, name="publish")
+
+from adcraft import cli_review  # noqa: E402
+
+app.add_typer(cli_review.app, name="review")
+
 
 if __name__ == "__main__":
     app()

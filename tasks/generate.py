@@ -1,14 +1,18 @@
-"""Generate copy: render a prompt per brief, batch them through the text model, store the kept variants.
+"""Generate copy: every field of every brief, each line as short generations, batched through the text model.
 
-With best-of-N (campaign `candidates` > `variants`), each brief field gets `candidates` generations;
-the gate scores them and the best diverse `variants` are stored (models/best_of_n.py). Only kept
-items are stored: the rest were never shown to anyone, and the gate re-scores the kept ones anyway.
-Each stored item carries its prompt, seed, model version and template version, so it can be
-explained and regenerated: the same batch of prompts with the same seed gives the same text.
+A field's template (adcraft/prompts.py) says how its line is made: one generation (a headline), one with
+facts slotted around it (an SMS's price and link), several sentences joined between facts (a product
+description's paragraph), or facts alone (its bullets). A field keeps `keep` lines per brief (FieldSpec.keep,
+else the campaign's `variants`); with best-of-N (`candidates` > `variants`) it generates candidates/variants
+times that many, the gate scores them and the best diverse ones are stored (models/best_of_n.py).
+
+Each stored line carries its prompt, seed, model version and template version, and in `parts` every
+generation it was made of, so it can be explained and regenerated.
 """
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from itertools import islice
 
@@ -18,35 +22,57 @@ from adcraft.channels import CONTENT_TYPES, FieldSpec
 from adcraft.config import load_brand
 from adcraft.db import warehouse
 from adcraft.progress import StageProgress
+from adcraft.prompts import FieldPrompt, load_history, template_versions
 from adcraft.settings import get_settings
-from adcraft.stages import timed_stage
-from adcraft.templating import render, template_module, template_version
+from adcraft.stages import gpu_slot, timed_stage
 from models.best_of_n import gate_scores, select
-from models.copy_postprocess import clean_output
+from models.copy_postprocess import clean_output, whole_sentences
 from models.scorers.text_checks import CopyCandidate, check_copy, known_pii_from_warehouse
 from models.text_generator import load_text_generator
+
+FACTS_MODEL = "facts"
+"""model_version of lines the template wrote from product facts: no model wrote them."""
+
+
+@dataclass(frozen=True)
+class Generation:
+    conversation: list[dict]
+    raw: str
+    text: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class Job:
+    """One brief field and how many lines it keeps and generates."""
+
+    brief_id: str
+    content_type: str
+    spec: FieldSpec
+    prompt: FieldPrompt
+    keep: int
+    candidates: int
+
+    def candidate(self, key: str, text: str) -> CopyCandidate:
+        """A text for this field, as the gate checks it."""
+        link = self.prompt.link if self.spec.link else None
+        return CopyCandidate(key, self.content_type, self.spec.name, text, self.prompt.product, link)
 
 
 @dataclass(frozen=True)
 class Slot:
-    """One text to generate: a field of a brief, one of its candidates."""
+    """One generation to run: a part of a job (by its index), for one candidate."""
 
-    brief_id: str
-    content_type: str
-    field: FieldSpec
+    job: int
+    part: int
     candidate: int
     conversation: list[dict]
-    product: dict
-    link: str | None
-    limit: int
 
 
 @dataclass(frozen=True)
-class Generated:
-    slot: Slot
+class Line:
     text: str
-    raw: str
-    seed: int
+    parts: tuple[Generation, ...]
 
 
 def _chunks(items: list, size: int):
@@ -64,19 +90,18 @@ def item_id(batch_id: str, brief_id: str, field: str, variant: int) -> str:
     return "cp_" + hashlib.sha1(f"{batch_id}|{brief_id}|{field}|{variant}".encode()).hexdigest()[:16]
 
 
-def build_conversation(content_type: str, product: dict, segment: dict, brand, limit: int) -> list[dict]:
-    """System prompt, one worked example, then the request: small models follow an example best."""
-    parts = template_module(f"prompts/{content_type}.j2", product=product, segment=segment, brand=brand, limit=limit)
-    return [
-        {"role": "system", "content": render("prompts/system.j2", brand=brand)},
-        {"role": "user", "content": parts.example_request},
-        {"role": "assistant", "content": parts.example_answer},
-        {"role": "user", "content": parts.request},
-    ]
+def line_counts(spec: FieldSpec, variants: int, candidates: int | None, facts: int) -> tuple[int, int]:
+    """(lines the model writes and is kept, candidates generated) per brief field. Lines the template writes
+    from facts count towards what the field keeps; best-of-N scales with what is left."""
+    keep = 0 if spec.from_facts else max(0, (spec.keep or variants) - facts)
+    if candidates is None:
+        return keep, keep
+    return keep, max(keep, math.ceil(keep * candidates / variants))
 
 
 @task(name="generate-copy")
 @timed_stage
+@gpu_slot()
 def generate_copy(
     batch_id: str, brand_name: str, variants: int, link_template: str, candidates: int | None = None
 ) -> dict:
@@ -88,45 +113,39 @@ def generate_copy(
             "WHERE batch_id = ? ORDER BY content_type, brief_id",
             [batch_id],
         ).fetchall()
+        history = load_history(con, batch_id)
 
-    # One slot per (brief, field, candidate); slots of one field share a token budget, so batch by field.
-    slots_by_field: dict[tuple[str, str], list[Slot]] = {}
+    jobs = []
     for brief_id, sku, content_type, product_json, segment_json in briefs:
         product, segment = json.loads(product_json), json.loads(segment_json)
-        for field in CONTENT_TYPES[content_type].fields:
-            # The link is appended after generation, so the model writes to what is left of the limit.
-            link = link_template.format(sku=sku) if field.link else None
-            limit = field.max_chars - (len(link) + 1 if link else 0)
-            conversation = build_conversation(content_type, product, segment, brand, limit)
-            for candidate in range(max(candidates or variants, variants)):
-                slots_by_field.setdefault((content_type, field.name), []).append(
-                    Slot(brief_id, content_type, field, candidate, conversation, product, link, limit)
-                )
+        content = CONTENT_TYPES[content_type]
+        for spec in content.fields:
+            prompt = FieldPrompt(content_type, spec, product, None if content.per_product else segment, brand,
+                                 link_template.format(sku=sku))
+            counts = line_counts(spec, variants, candidates, len(prompt.fact_lines))
+            jobs.append(Job(brief_id, content_type, spec, prompt, *counts))
+    slots = [
+        Slot(j, part, candidate, job.prompt.conversation(part, candidate, history))
+        for j, job in enumerate(jobs)
+        for part in range(len(job.prompt.parts)) for candidate in range(job.candidates)
+    ]
 
     generator = load_text_generator(settings.models_dir, settings.text_model, settings.device)
-    versions = {
-        ct: template_version("prompts/system.j2", "prompts/_macros.j2", f"prompts/{ct}.j2") for ct in CONTENT_TYPES
-    }
-    generated = []
-    total = sum(len(s) for s in slots_by_field.values())
-    with StageProgress(f"Generating copy for {batch_id}", total) as progress:
-        for (content_type, field_name), slots in slots_by_field.items():
-            for index, chunk in enumerate(_chunks(slots, settings.generation_batch_size)):
-                seed = _seed(settings.seed, batch_id, content_type, field_name, index)
-                max_new_tokens = chunk[0].field.max_new_tokens
-                outputs = generator.generate([slot.conversation for slot in chunk], max_new_tokens, seed)
-                for slot, raw in zip(chunk, outputs):
-                    text = clean_output(raw, slot.limit)
-                    generated.append(Generated(slot, f"{text} {slot.link}" if slot.link else text, raw, seed))
-                progress.advance(len(chunk))
+    generations = _run(generator, jobs, slots, batch_id, settings)
+    lines = _keep_best(jobs, generations, brand)
 
     rows = []
-    for variant, g in _keep_best(generated, variants, brand):
-        rows.append((
-            item_id(batch_id, g.slot.brief_id, g.slot.field.name, variant), batch_id, g.slot.brief_id,
-            g.slot.content_type, g.slot.field.name, variant, g.text, g.raw, json.dumps(g.slot.conversation),
-            g.seed, generator.version, versions[g.slot.content_type],
-        ))
+    for j, job in enumerate(jobs):
+        version = template_versions(job.content_type)
+        for variant, line in enumerate(lines[j]):
+            first = line.parts[0] if line.parts else None
+            rows.append((
+                item_id(batch_id, job.brief_id, job.spec.name, variant), batch_id, job.brief_id, job.content_type,
+                job.spec.name, variant, line.text, "\n\n".join(g.raw for g in line.parts),
+                json.dumps(first.conversation if first else []), first.seed if first else 0,
+                generator.version if first else FACTS_MODEL, version,
+                json.dumps([{"prompt": g.conversation, "raw": g.raw, "text": g.text} for g in line.parts]),
+            ))
 
     with warehouse() as con:
         con.execute("BEGIN")
@@ -137,32 +156,84 @@ def generate_copy(
         con.execute("DELETE FROM content.copy_items WHERE batch_id = ?", [batch_id])
         con.executemany(
             "INSERT INTO content.copy_items (item_id, batch_id, brief_id, content_type, field, variant, text, "
-            "raw_output, prompt, seed, model_version, template_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "raw_output, prompt, seed, model_version, template_version, parts) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         con.execute("COMMIT")
     return {
-        "rows": len(rows), "candidates": len(generated), "model_version": generator.version,
+        "rows": len(rows), "generations": len(slots), "model_version": generator.version,
         "device": generator.device,
     }
 
 
-def _keep_best(generated: list[Generated], variants: int, brand) -> list[tuple[int, Generated]]:
-    """(variant, item) pairs to store: all of them, or per brief field the best diverse `variants`."""
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, g in enumerate(generated):
-        groups.setdefault((g.slot.brief_id, g.slot.field.name), []).append(i)
-    if all(len(group) <= variants for group in groups.values()):
-        return [(g.slot.candidate, g) for g in generated]
+Generations = dict[tuple[int, int, int], Generation]
+"""(job, part, candidate) -> what the model wrote."""
+
+
+def _run(generator, jobs: list[Job], slots: list[Slot], batch_id: str, settings) -> Generations:
+    """Every slot through the model in batches of similar token budget. Within that, slots of one field and
+    part sit together, by product category, so a batch mostly shares its opening (system prompt and
+    few-shot examples), which the generator runs once for the whole batch."""
+    def order(slot: Slot) -> tuple:
+        job = jobs[slot.job]
+        category = str(job.prompt.product.get("category"))
+        return job.spec.max_new_tokens, job.content_type, job.spec.name, slot.part, category, slot.job, slot.candidate
+
+    generations: Generations = {}
+    with StageProgress(f"Generating copy for {batch_id}", len(slots)) as progress:
+        for index, chunk in enumerate(_chunks(sorted(slots, key=order), settings.generation_batch_size)):
+            seed = _seed(settings.seed, batch_id, index)
+            max_new_tokens = max(jobs[s.job].spec.max_new_tokens for s in chunk)
+            outputs = generator.generate([s.conversation for s in chunk], max_new_tokens, seed)
+            for slot, raw in zip(chunk, outputs):
+                prompt = jobs[slot.job].prompt
+                text = clean_output(raw, prompt.room)
+                if len(prompt.parts) > 1:  # sentences to be joined: none may stop mid-way
+                    text = whole_sentences(text)
+                generations[(slot.job, slot.part, slot.candidate)] = Generation(slot.conversation, raw, text, seed)
+            progress.advance(len(chunk))
+    return generations
+
+
+def _keep_best(jobs: list[Job], generations: Generations, brand) -> dict[int, list[Line]]:
+    """Per job (by index), the lines to store, best first: the template's fact lines, then the model's. A line
+    of several parts takes its c-th candidate from each part's candidates ranked by the gate; then, when a job
+    generated more candidates than it keeps, the gate picks the best diverse lines."""
     with warehouse(read_only=True) as con:
         known_pii = known_pii_from_warehouse(con)
-    items = [
-        CopyCandidate(str(i), g.slot.content_type, g.slot.field.name, g.text, g.slot.product, g.slot.link)
-        for i, g in enumerate(generated)
-    ]
-    scores = gate_scores(check_copy(items, brand, known_pii))
-    kept = []
-    for group in groups.values():
-        picks = select([generated[i].text for i in group], [scores[str(i)] for i in group], variants)
-        kept += [(variant, generated[group[pick]]) for variant, pick in enumerate(picks)]
-    return kept
+
+    def ranked(groups: list[list[CopyCandidate]], keep: list[int], ignore: str = "") -> list[list[int]]:
+        """For each group of candidates, the indices of the best `keep` diverse ones, best first."""
+        flat = [c for group in groups for c in group]
+        scores = gate_scores([r for r in check_copy(flat, brand, known_pii) if r.check_name != ignore]) if flat else {}
+        return [select([c.text for c in group], [scores[c.item_id] for c in group], n)
+                for group, n in zip(groups, keep)]
+
+    generated = [j for j, job in enumerate(jobs) if job.candidates]
+    # A part is a sentence, not a line: the line's limits are checked once the parts are joined.
+    parts = [(j, p) for j in generated if len(jobs[j].prompt.parts) > 1 for p in range(len(jobs[j].prompt.parts))]
+    part_orders = ranked(
+        [[jobs[j].candidate(f"{j}/{p}/{c}", generations[(j, p, c)].text) for c in range(jobs[j].candidates)]
+         for j, p in parts],
+        [jobs[j].candidates for j, _ in parts], ignore="channel_limits",
+    )
+    order = dict(zip(parts, part_orders))
+
+    composed: dict[int, list[Line]] = {}
+    for j in generated:
+        job = jobs[j]
+        composed[j] = []
+        for c in range(job.candidates):
+            picked = tuple(generations[(j, p, order[(j, p)][c] if (j, p) in order else c)]
+                           for p in range(len(job.prompt.parts)))
+            composed[j].append(Line(job.prompt.compose([g.text for g in picked]), picked))
+
+    choosing = [j for j in generated if jobs[j].candidates > jobs[j].keep]
+    choices = ranked([[jobs[j].candidate(f"{j}/{c}", line.text) for c, line in enumerate(composed[j])]
+                      for j in choosing], [jobs[j].keep for j in choosing])
+    kept = {j: [composed[j][c] for c in picks] for j, picks in zip(choosing, choices)}
+    return {
+        j: [Line(text, ()) for text in job.prompt.fact_lines] + kept.get(j, composed.get(j, []))
+        for j, job in enumerate(jobs)
+    }

@@ -11,6 +11,7 @@ from adcraft.config import load_brand
 from adcraft.db import sql, warehouse
 from adcraft.stages import timed_stage
 from models.scorers.base import CheckResult
+from models.scorers.formats import check_formats
 from models.scorers.text_checks import CopyCandidate, check_copy, check_product_data, known_pii_from_warehouse
 
 
@@ -19,9 +20,9 @@ def _copy_candidates(rows) -> list[CopyCandidate]:
     return [
         CopyCandidate(
             item_id, content_type, field, text, json.loads(product),
-            link_template.format(sku=sku) if link_template else None,
+            link_template.format(sku=sku) if link_template else None, brief_id, variant,
         )
-        for item_id, content_type, field, text, product, sku, link_template in rows
+        for item_id, brief_id, content_type, field, variant, text, product, sku, link_template in rows
     ]
 
 
@@ -77,6 +78,7 @@ def score_batch(batch_id: str, brand_name: str) -> dict:
         banners = con.execute(sql("content/banners_to_score"), [batch_id]).fetchall()
         known_pii = known_pii_from_warehouse(con)
         results = check_copy(candidates, brand, known_pii, recent=_recently_published(con, batch_id))
+        results += check_formats(candidates, results)
         results += _banner_results(banners, _banner_products(con, batch_id), known_pii)
         scores = pd.DataFrame([asdict(r) for r in results], columns=list(CheckResult.__dataclass_fields__))
         scores.insert(1, "batch_id", batch_id)

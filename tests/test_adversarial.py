@@ -64,8 +64,10 @@ def poisoned_run(tmp_path_factory):
         landing = home / "landing" / "demo"
         generate_demo_shop(landing, scale=0.1, seed=11)
         poisoned = poison_products(landing)
+        # The two content types whose templates slot product facts (the name, the material) into the copy.
         campaign_file = small_campaign(home, "adversarial", per_segment=5, banner_sizes=["300x250"],
-                                       segments=["champions"], variants=1, content_types=["search_headline"])
+                                       segments=["champions"], variants=1, candidates=None,
+                                       content_types=["google_rsa", "product_description"])
         summary = nightly_campaign(str(campaign_file), RUN_DATE)
         with warehouse(read_only=True) as con:
             # Every decided item with the SKU it is about, copy through its brief, banners directly.

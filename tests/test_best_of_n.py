@@ -18,7 +18,7 @@ CANDIDATES = [
 
 
 def test_the_best_diverse_candidates_are_kept_and_hard_failures_are_not():
-    items = [CopyCandidate(str(i), "email_subject", "subject", t, PRODUCT) for i, t in enumerate(CANDIDATES)]
+    items = [CopyCandidate(str(i), "email", "subject", t, PRODUCT) for i, t in enumerate(CANDIDATES)]
     scores = gate_scores(check_copy(items, load_brand("demo")))
     assert scores["0"] == HARD_FAIL and scores["1"] > 0.5 and scores["3"] > 0.5
 

@@ -6,10 +6,13 @@ from datetime import date
 
 import pytest
 
+from adcraft.channels import CONTENT_TYPES
+from adcraft.copy_formats import MODELS, approved_items, line_problems
 from adcraft.db import warehouse
 from adcraft.demo_shop import generate_demo_shop
 from conftest import small_campaign
 from flows.nightly import nightly_campaign
+from tasks.generate import FACTS_MODEL
 
 RUN_DATE = date(2026, 11, 23)
 
@@ -42,6 +45,11 @@ def key_duplicates() -> dict[str, int]:
         }
 
 
+def _briefs() -> list[tuple[str]]:
+    with warehouse(read_only=True) as con:
+        return con.execute("SELECT brief_id FROM marts.briefs").fetchall()
+
+
 @pytest.fixture(scope="module")
 def nightly_run(tmp_path_factory):
     """Run the flow twice for the same date on a small demo shop; keep the counts after each run."""
@@ -72,12 +80,54 @@ def in_run_home(nightly_run, monkeypatch):
     get_settings.cache_clear()
 
 
+# Filled by people and by training, not by the nightly run.
+NOT_NIGHTLY = {"content.copy_edits", "ops.review_audit", "ops.model_training_items"}
+
+
 def test_every_table_is_filled(in_run_home):
     counts = in_run_home["counts"][1]
-    assert {name for name, rows in counts.items() if rows == 0} == set()
-    assert counts["content.copy_items"] == 2 * 1 * 4  # 2 segments x 1 product x 4 content types x 1 variant (best of 2)
+    assert {name for name, rows in counts.items() if rows == 0} == NOT_NIGHTLY
     assert counts["content.banners"] == 2 * 2  # (sku, segment) pairs x 2 sizes
     assert counts["content.decisions"] == counts["content.copy_items"] + counts["content.banners"]
+
+
+def test_every_brief_has_the_lines_its_content_type_keeps(in_run_home):
+    with warehouse(read_only=True) as con:
+        lines = con.execute(
+            "SELECT b.content_type, c.field, count(*), list(c.model_version), list(json_array_length(c.parts)) "
+            "FROM marts.briefs b JOIN content.copy_items c USING (batch_id, brief_id) GROUP BY b.brief_id, b.content_type, c.field"
+        ).fetchall()
+        per_type = dict(con.execute("SELECT content_type, count(*) FROM marts.briefs GROUP BY ALL").fetchall())
+    # 2 segments x 1 product; the RSA and the product description are written once per product.
+    assert per_type["sms"] == 2 and per_type["google_rsa"] == per_type["product_description"] <= 2
+    assert {(ct, field) for ct, field, *_ in lines} == {(ct, f.name) for ct in CONTENT_TYPES
+                                                         for f in CONTENT_TYPES[ct].fields}
+    for content_type, field, count, models, parts in lines:
+        spec = CONTENT_TYPES[content_type].field(field)
+        expected = (spec.min_lines, spec.max_lines) if spec.from_facts else (spec.keep or 1,) * 2  # variants: 1
+        assert expected[0] <= count <= expected[1], (content_type, field, count)
+        # What the model wrote keeps its generations (a paragraph is four); what the template wrote has none.
+        model_lines = [p for m, p in zip(models, parts) if m != FACTS_MODEL]
+        assert all(p == (4 if field == "paragraph" else 1) for p in model_lines), (content_type, field, parts)
+        assert all(p == 0 for m, p in zip(models, parts) if m == FACTS_MODEL)
+        assert spec.from_facts == (not model_lines)
+
+
+def test_approved_lines_meet_their_limits_and_assemble_into_items(in_run_home):
+    with warehouse(read_only=True) as con:
+        approved = con.execute(
+            "SELECT c.content_type, c.field, c.text FROM content.copy_items c JOIN content.decisions d USING (item_id) "
+            "WHERE d.decision = 'approved'"
+        ).fetchall()
+        batch_id = in_run_home["summaries"][1]["batch_id"]
+        items = approved_items(con, batch_id)
+    assert approved, "nothing was approved"
+    assert [(ct, f, t) for ct, f, t in approved if line_problems(ct, f, t)] == []
+    assert {i.brief_id for i in items} <= {b for b, in _briefs()}
+    for item in items:
+        assert (item.item is None) == (item.error is not None)
+        if item.item is not None:
+            assert isinstance(item.item, MODELS[item.content_type])
 
 
 def test_rerunning_the_same_date_duplicates_nothing(in_run_home):
@@ -103,7 +153,7 @@ def test_every_item_is_scored_with_its_provenance(in_run_home):
             "SELECT DISTINCT model_version, template_version FROM content.copy_items"
         ).fetchall()
     assert unscored == 0
-    assert all(m.startswith("smollm2-135m-instruct@") and len(t) == 10 for m, t in provenance)
+    assert all((m.startswith("smollm2-135m-instruct@") or m == FACTS_MODEL) and len(t) == 10 for m, t in provenance)
 
 
 def test_publish_folder_has_a_manifest_that_matches_its_files(in_run_home):
@@ -122,7 +172,8 @@ def test_publish_folder_has_a_manifest_that_matches_its_files(in_run_home):
 def test_summary_has_counts_and_times_for_every_stage(in_run_home):
     summary = in_run_home["summaries"][1]
     assert list(summary["stages"]) == [
-        "ingest", "validate", "transform", "briefs", "generate", "banners", "score", "decide", "publish", "report",
+        "ingest", "validate", "transform", "briefs", "generate", "banners", "score", "decide", "review", "publish",
+        "report",
     ]
     assert all(stage["seconds"] >= 0 for stage in summary["stages"].values())
     assert 0 <= summary["approval_rate"] <= 1

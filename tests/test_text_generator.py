@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from adcraft.db import warehouse
 from adcraft.settings import get_settings
 from models.text_generator import (
     SamplingConfig, TextGenerator, _pad_after, _shared_prefix, default_model_dir, load_text_generator, pick_device,
@@ -42,6 +43,15 @@ def test_prompts_are_padded_on_the_left_so_every_reply_starts_at_the_right_edge(
 def test_a_configured_model_directory_must_be_a_hugging_face_model(tmp_path):
     with pytest.raises(RuntimeError, match="not a Hugging Face model directory"):
         load_text_generator(tmp_path, override=tmp_path)
+
+
+def test_without_a_promoted_champion_generation_uses_the_default_model(adcraft_home):
+    """Models generation merely used are registered too (tasks/generate.py), but only promotion makes a
+    champion (tests/test_text_finetune.py loads a promoted one)."""
+    with warehouse() as con:
+        con.execute("INSERT INTO ops.model_registry (model_version, kind, source, path) "
+                    "VALUES ('elsewhere@1', 'text', 'configured', '/elsewhere')")
+    assert load_text_generator(get_settings().models_dir).version.startswith("smollm2-135m-instruct@")
 
 
 def test_sharing_the_prompt_opening_changes_no_output(generator):

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from adcraft.channels import CONTENT_TYPES
 from adcraft.config import load_campaign
 from adcraft.db import warehouse
 from adcraft.demo_shop import generate_demo_shop
@@ -64,9 +65,16 @@ def test_briefs_pick_in_stock_top_sellers_per_segment_and_rerun_replaces_them(ma
     batch = open_batch.fn(campaign, RUN_DATE)
     first = build_briefs.fn(batch, campaign, RUN_DATE)
     second = build_briefs.fn(batch, campaign, RUN_DATE)
-    expected = len(campaign.segments) * campaign.products.per_segment * len(campaign.content_types)
+    # A per-product content type (a product description, a search ad) has one brief per product, not per segment.
+    per_product = {t for t in campaign.content_types if CONTENT_TYPES[t].per_product}
+    [(products,)] = query("SELECT count(DISTINCT sku) FROM marts.briefs")
+    pairs = len(campaign.segments) * campaign.products.per_segment
+    expected = pairs * (len(campaign.content_types) - len(per_product)) + products * len(per_product)
+    assert per_product and products < pairs
     assert first["rows"] == second["rows"] == expected
     assert query("SELECT count(*) FROM marts.briefs")[0][0] == expected
+    once = query("SELECT content_type, count(*) = count(DISTINCT sku) FROM marts.briefs GROUP BY ALL")
+    assert {t for t, one_each in once if one_each} >= per_product
     assert query("SELECT min(stock) FROM marts.briefs JOIN marts.dim_product USING (sku)")[0][0] >= campaign.products.min_stock
     assert {s for (s,) in query("SELECT DISTINCT segment FROM marts.briefs")} == set(campaign.segments)
 

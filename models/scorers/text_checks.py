@@ -21,8 +21,9 @@ import yaml
 from profanity_check import predict_prob
 from stdnum import iban, luhn
 
-from adcraft.channels import CONTENT_TYPES, GSM7_BASIC, GSM7_EXTENDED, FieldSpec, gsm7_length
+from adcraft.channels import CONTENT_TYPES, FieldSpec, word_count
 from adcraft.config import Brand
+from adcraft.copy_formats import line_problems
 from models.scorers import similarity
 from models.scorers.base import CheckResult
 
@@ -45,6 +46,9 @@ class CopyCandidate:
     text: str
     product: dict
     link: str | None = None
+    brief_id: str | None = None
+    """Set for stored lines, so the format check can assemble a brief's lines into an item."""
+    variant: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,9 +120,7 @@ def _without_link(item: CopyCandidate) -> str:
 
 def _field_spec(item: CopyCandidate) -> FieldSpec | None:
     content_type = CONTENT_TYPES.get(item.content_type)
-    if content_type is None:
-        return None
-    return next((f for f in content_type.fields if f.name == item.field), None)
+    return content_type.field(item.field) if content_type else None
 
 
 def _product_text(product: dict, *keys: str) -> str:
@@ -134,23 +136,10 @@ def _product_text(product: dict, *keys: str) -> str:
 
 
 def channel_limits(item: CopyCandidate) -> CheckResult:
-    spec = _field_spec(item)
-    if spec is None:
+    """The line against its field's limits, as the content type's pydantic model validates it."""
+    if _field_spec(item) is None:
         return _hard(item, "channel_limits", [f'unknown field "{item.field}" for content type "{item.content_type}"'])
-    problems = []
-    length = len(item.text)
-    if length > spec.max_chars:
-        problems.append(f"{length} characters, over the {spec.max_chars} allowed for {item.content_type}.{spec.name}")
-    if length < spec.min_chars:
-        problems.append(f"{length} characters, under the {spec.min_chars} needed for {item.content_type}.{spec.name}")
-    if spec.gsm7:
-        septets = gsm7_length(item.text)
-        if septets is None:
-            bad = dict.fromkeys(c for c in item.text if c not in GSM7_BASIC and c not in GSM7_EXTENDED)
-            problems.append(f"{_quote(bad)} not in the GSM-7 alphabet, so the SMS would split into 70-character parts")
-        elif septets > 160:
-            problems.append(f"needs {septets} GSM-7 septets, over one 160-septet SMS")
-    return _hard(item, "channel_limits", problems)
+    return _hard(item, "channel_limits", line_problems(item.content_type, item.field, item.text))
 
 
 # --- grounding --------------------------------------------------------------------------------
@@ -190,8 +179,14 @@ PROMOTION = _any_of(LEX["promotion_patterns"])
 PERCENT_OF = re.compile(r"(\d+(?:[.,]\d+)?)\s?%\s*([^\W\d_]+)")
 SCARCITY = _any_of(LEX["scarcity_patterns"])
 STOCK_COUNT = re.compile(r"\d+")
-COLOUR = _phrases(LEX["colours"])
-MATERIAL = _phrases(LEX["materials"])
+def _claims(words: Iterable[str]) -> re.Pattern:
+    """Like _phrases, and a plural names the word too ("leathers", "reds"); the word is group "base"."""
+    words = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?P<base>" + "|".join(re.escape(w) for w in words) + r")(?:e?s)?(?!\w)", re.IGNORECASE)
+
+
+COLOUR = _claims(LEX["colours"])
+MATERIAL = _claims(LEX["materials"])
 COLOUR_SYNONYMS = _phrases(LEX["colour_synonyms"])
 NUMBER_WORD = "(?:" + "|".join(sorted([*LEX["number_words"], "hundred", "thousand"], key=len, reverse=True)) + ")"
 NUMBER_WORDS = re.compile(rf"\b{NUMBER_WORD}(?:(?:\s+and\s+|[\s-]+){NUMBER_WORD})*\b", re.IGNORECASE)
@@ -286,7 +281,8 @@ def _unlisted_words(pattern: re.Pattern, text: str, allowed: str, listed: str) -
     unlisted = []
     for m in pattern.finditer(text):
         word = m.group(0)
-        canonical = LEX["colour_synonyms"].get(word.lower(), word.lower())
+        base = m.group("base").lower()
+        canonical = LEX["colour_synonyms"].get(base, base)
         # Only a compound when nothing but a space separates them: "slate! Gold." is two claims.
         before = re.search(r"(\w+)\s+$", text[: m.start()].lower())
         if before and before.group(1) in listed_words:
@@ -619,6 +615,16 @@ def _ending_score(item: CopyCandidate, spec: FieldSpec | None) -> tuple[float, s
     return 1.0, None
 
 
+def _fit_score(item: CopyCandidate, spec: FieldSpec) -> tuple[float, str | None]:
+    """Room used: half the limit or more scores 1. A field limited in words is measured in words."""
+    used, limit, unit = len(item.text), spec.max_chars, "characters"
+    if spec.max_words is not None:
+        used, limit, unit = word_count(item.text), spec.max_words, "words"
+    ratio = used / limit
+    fit = 0.0 if ratio > 1 else min(1.0, ratio / 0.5)
+    return fit, None if fit >= 1 else f"uses {used} of {limit} {unit}"
+
+
 def _shouting(item: CopyCandidate, brand: Brand) -> list[str]:
     own = set(WORD.findall(f"{brand.name} {brand.logo_text} {item.product.get('name') or ''}".upper()))
     return [w for w in WORD.findall(item.text) if len(w) >= 3 and w.isupper() and w not in own]
@@ -627,13 +633,11 @@ def _shouting(item: CopyCandidate, brand: Brand) -> list[str]:
 def quality(item: CopyCandidate, brand: Brand, avoided: re.Pattern | None) -> CheckResult:
     spec = _field_spec(item)
     parts: list[tuple[float, float, str | None]] = []  # (weight, score 0..1, note)
-    parts.append((0.3, *_mention_score(item)))
+    if spec is None or spec.names_product:
+        parts.append((0.3, *_mention_score(item)))
     parts.append((0.2, *_ending_score(item, spec)))
     if spec is not None:
-        ratio = len(item.text) / spec.max_chars
-        fit = 0.0 if ratio > 1 else min(1.0, ratio / 0.5)
-        note = None if fit >= 1 else f"uses {len(item.text)} of {spec.max_chars} characters"
-        parts.append((0.15, fit, note))
+        parts.append((0.15, *_fit_score(item, spec)))
     avoid = _fragments(avoided, item.text)
     parts.append((0.15, 0.0, f"uses words the brand voice avoids: {_quote(avoid)}") if avoid else (0.15, 1.0, None))
     shouted, bangs = _shouting(item, brand), item.text.count("!")
@@ -723,10 +727,16 @@ def check_copy(
             brand_rules(item, banned),
             artifacts(item),
             repetition(item),
-            quality(item, brand, avoided),
             language(item),
             readability(item),
-            relevance,
-            duplicate,
         ]
+        # A line written from product facts ("Price: 59.00 EUR") is no ad line: it need not name the product,
+        # sound like its description, or differ from another product's same fact.
+        if not _from_facts(item):
+            results += [quality(item, brand, avoided), relevance, duplicate]
     return results
+
+
+def _from_facts(item: CopyCandidate) -> bool:
+    spec = _field_spec(item)
+    return spec is not None and spec.from_facts

@@ -1,5 +1,5 @@
--- Every copy item of one batch ($1), with its product facts and the campaign's link template.
-SELECT c.item_id, c.content_type, c.field, c.text, b.product, b.sku,
+-- Every copy item of one batch ($1), with its brief, product facts and the campaign's link template.
+SELECT c.item_id, c.brief_id, c.content_type, c.field, c.variant, c.text, b.product, b.sku,
        json_extract_string(bt.campaign_config, '$.link') AS link_template
 FROM content.copy_items AS c
 JOIN marts.briefs AS b USING (batch_id, brief_id)

@@ -6,8 +6,10 @@
 --   back_in_stock  products restocked after selling out, within lookback_days.
 -- The last three rank by what the segment bought (units of the product, then of its category), then by
 -- how recent the event is. Only active, unquarantined products with at least min_stock qualify.
+-- A per-product content type (a product description: the same page for everyone) gets one brief per
+-- product, filed under the first segment (by name) that picked it.
 -- Inputs come as variables: batch_id, as_of, rule, segments, per_segment, min_stock, lookback_days,
--- content_types and channels (two lists of equal length).
+-- content_types, channels and per_product (three lists of equal length).
 INSERT INTO marts.briefs
 WITH since AS (
     SELECT getvariable('as_of') - to_days(CAST(getvariable('lookback_days') AS INTEGER)) AS day
@@ -52,7 +54,8 @@ picked AS (
     ) <= getvariable('per_segment')
 ),
 content_types AS (
-    SELECT unnest(getvariable('content_types')) AS content_type, unnest(getvariable('channels')) AS channel
+    SELECT unnest(getvariable('content_types')) AS content_type, unnest(getvariable('channels')) AS channel,
+           unnest(getvariable('per_product')) AS per_product
 )
 SELECT
     getvariable('batch_id') AS batch_id,
@@ -73,4 +76,5 @@ SELECT
     }) AS segment_profile
 FROM picked AS p
 JOIN marts.customer_segments AS s USING (segment)
-CROSS JOIN content_types AS t;
+CROSS JOIN content_types AS t
+WHERE NOT t.per_product OR p.segment = (SELECT min(segment) FROM picked AS q WHERE q.sku = p.sku);
