@@ -12,7 +12,7 @@ from adcraft.channels import CONTENT_TYPES
 from adcraft.config import load_brand
 from adcraft.db import sql, warehouse
 from adcraft.settings import get_settings
-from adcraft.stages import timed_stage
+from adcraft.stages import gpu_slot, timed_stage
 from models import model_registry
 from models.scorers.text_checks import known_pii_from_warehouse
 from models.text_finetune import Example, HeldOutLine, TrainConfig, evaluate, train_lora
@@ -73,8 +73,9 @@ def train_challenger(data: dict, config: TrainConfig, base_model: str | None = N
     """Train a LoRA on the base model (ADCRAFT_TEXT_MODEL, else SmolLM2) and register it as challenger."""
     settings = get_settings()
     base_dir = Path(base_model) if base_model else settings.text_model or default_model_dir(settings.models_dir)
-    result = train_lora(base_dir, data["examples"], config, settings.models_dir / "text-lora", settings.device,
-                        log=get_run_logger().info)
+    with gpu_slot():
+        result = train_lora(base_dir, data["examples"], config, settings.models_dir / "text-lora", settings.device,
+                            log=get_run_logger().info)
     item_ids = [e.item_id for e in data["examples"]]
     (Path(result["path"]) / "training.json").write_text(json.dumps(
         {**result, "data_snapshot": data["snapshot"], "item_ids": item_ids}, indent=2
@@ -100,9 +101,10 @@ def evaluate_held_out(data: dict, challenger: dict, samples: int) -> dict:
     def run(generator: TextGenerator) -> dict:
         return evaluate(generator, lines, brands, known_pii, samples, settings.seed, settings.generation_batch_size)
 
-    results = {"champion": run(load_text_generator(settings.models_dir, settings.text_model, settings.device))}
-    results["challenger"] = run(TextGenerator(Path(challenger["base_path"]), settings.device,
-                                              adapter_dir=Path(challenger["path"])))
+    with gpu_slot():
+        results = {"champion": run(load_text_generator(settings.models_dir, settings.text_model, settings.device))}
+        results["challenger"] = run(TextGenerator(Path(challenger["base_path"]), settings.device,
+                                                  adapter_dir=Path(challenger["path"])))
     # Every generated line, for a person to read next to the adapter.
     (Path(challenger["path"]) / "evaluation.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return {role: {k: v for k, v in r.items() if k != "texts"} for role, r in results.items()}

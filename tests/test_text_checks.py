@@ -408,3 +408,35 @@ def test_clean_copy_about_a_poisoned_product_is_still_rejected(product, reason):
     assert not result["product_data"].passed and reason in result["product_data"].reason
     assert "fix the product data" in result["product_data"].reason
     assert result["safety"].passed and result["pii"].passed and result["artifacts"].passed
+
+
+GILET = {"name": "Skerry Softshell Gilet", "material": "softshell", "category": "outerwear", "colours": ["olive"],
+         "description": "A light gilet."}
+
+
+@pytest.mark.parametrize(
+    "text,product,garbled",
+    [
+        ("Beware of the Skerry Softshell Gletch, in olive for windy days.", GILET, '"Gletch"'),
+        ("Toys out there, make sure you're wearing SKRY in olive!", GILET, '"SKRY"'),
+        ("Dream big, Kester: a Linen Shirt in navy for you.", {"name": "Kestrel Linen Shirt"}, '"Kester"'),
+        ("The Harbour Linen Shrit in navy, made for long summer days.", {"name": "Harbour Linen Shirt"}, '"Shrit"'),
+    ],
+)
+def test_a_garbled_product_name_fails_grounding(text, product, garbled):
+    result = check(text, product=product)["grounding"]
+    assert not result.passed and f"misspells the product name: {garbled}" in result.reason
+
+
+@pytest.mark.parametrize(
+    "text,product",
+    [
+        ("Rainy days call for the Harbor Rain Jacket in navy.", {"name": "Harbor Rain Jacket"}),
+        ("The Kestrel can carry a laptop and a Linen Shirt in navy.", {"name": "Kestrel Linen Shirt"}),
+        ("The Skerry Softshell gets you through the wind, in olive.", GILET),
+        ("Linen shirts with clean lines, in navy and sand.", {}),
+    ],
+)
+def test_words_that_only_resemble_the_name_pass(text, product):
+    result = check(text, product=product)["grounding"]
+    assert result.passed, result.reason

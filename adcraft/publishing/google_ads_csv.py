@@ -4,13 +4,16 @@ Import it in Google Ads Editor (Account > Import > From file). An ad needs 3-15 
 descriptions; a brief with fewer approved lines is left out and named in the manifest.
 """
 
+from adcraft.channels import CONTENT_TYPES
 from adcraft.publishing.ads import by_brief
 from adcraft.publishing.files import csv_bytes, deliver_file, formula_like
 
 FILE = "exports/google_ads_editor.csv"
 CHANNEL = "google_rsa"
 HEADLINES, DESCRIPTIONS = ("headline", "headlines"), ("description", "descriptions")
-MIN_HEADLINES, MAX_HEADLINES, MIN_DESCRIPTIONS, MAX_DESCRIPTIONS = 3, 15, 2, 4
+_HEADLINE, _DESCRIPTION = CONTENT_TYPES[CHANNEL].field("headline"), CONTENT_TYPES[CHANNEL].field("description")
+MIN_HEADLINES, MAX_HEADLINES = _HEADLINE.min_lines, _HEADLINE.max_lines
+MIN_DESCRIPTIONS, MAX_DESCRIPTIONS = _DESCRIPTION.min_lines, _DESCRIPTION.max_lines
 HEADER = ["Campaign", "Ad group", "Ad type",
           *(f"Headline {i}" for i in range(1, MAX_HEADLINES + 1)),
           *(f"Description {i}" for i in range(1, MAX_DESCRIPTIONS + 1)), "Final URL"]

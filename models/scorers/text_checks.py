@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import phonenumbers
@@ -316,6 +317,47 @@ def _scarcity_problems(text: str, product: dict) -> list[str]:
     return problems
 
 
+NAME_NEIGHBOUR_SIMILARITY = 0.7
+NAME_LOOKALIKE_SIMILARITY = 0.75
+"""How alike (difflib ratio) a word must be to a word of the product's name to count as a misspelling of it:
+next to the rest of the name ("Softshell Glettle") a looser match is enough than for a capitalised word on
+its own ("Kester" for "Kestrel")."""
+
+
+def _misspells(word: str, target: str, similarity: float) -> bool:
+    return (
+        word[0] == target[0] and _stem(word) != _stem(target)
+        and SequenceMatcher(None, word, target).ratio() >= similarity
+    )
+
+
+def _name_problems(text: str, product: dict) -> list[str]:
+    """Words that garble the product's name: small models mangle names they have not seen ("Skerry
+    Softshell Glet" for "Gilet", "Kester" for "Kestrel"), and a wrong name is a wrong fact."""
+    name = [w.lower() for w in NAME_WORD.findall(str(product.get("name") or ""))]
+    known = set(WORD.findall(_product_text(product, "name", "brand", "category", "material", "colours",
+                                           "description")))
+    words = NAME_WORD.findall(text)
+    garbled = []
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if lower in known or lower in STOPWORDS or len(lower) < 3:
+            continue
+        # Beside a word of the name, where the name's next (or previous) word belongs.
+        neighbours = [name[k + step] for k in range(len(name)) for step in (1, -1)
+                      if 0 <= k + step < len(name) and 0 <= i - step < len(words)
+                      and _stem(words[i - step].lower()) == _stem(name[k])]
+        lookalike = word[0].isupper() and len(lower) >= 4 and any(
+            len(n) >= 4 and not (n.startswith(lower) or lower.startswith(n))
+            and _misspells(lower, n, NAME_LOOKALIKE_SIMILARITY) for n in name
+        )
+        if lookalike or any(_misspells(lower, n, NAME_NEIGHBOUR_SIMILARITY) for n in neighbours):
+            garbled.append(word)
+    if not garbled:
+        return []
+    return [f"misspells the product name: {_quote(dict.fromkeys(garbled))} (it is \"{product.get('name')}\")"]
+
+
 def grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None) -> CheckResult:
     text = _without_link(item)
     text = allowed_promotions.sub(" ", text) if allowed_promotions else text
@@ -335,7 +377,7 @@ def grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None)
     if materials:
         made_of = product.get("material") or "an unlisted material"
         problems.append(f"names {_quote(materials)} but the product is made of {made_of}")
-    problems += _scarcity_problems(text, product) + _size_problems(text, product)
+    problems += _scarcity_problems(text, product) + _size_problems(text, product) + _name_problems(said, product)
     if problems and text != said:
         problems.append("(number words were read as digits)")
     return _hard(item, "grounding", problems)
