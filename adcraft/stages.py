@@ -12,6 +12,9 @@ from functools import lru_cache
 
 from prefect import get_run_logger
 from prefect.runtime import flow_run, task_run
+from prefect.tasks import exponential_backoff
+
+from adcraft.db import WarehouseLockedError
 
 GPU_LIMIT = "gpu"
 """The global concurrency limit that work on the accelerator occupies (created by `adcraft serve`)."""
@@ -65,6 +68,26 @@ def _logger():
         return get_run_logger()
     except Exception:  # called outside a flow or task run (a bench, a test calling .fn)
         return logging.getLogger("adcraft.stages")
+
+
+TRANSIENT_ERRORS = (WarehouseLockedError, ConnectionError, TimeoutError)
+
+
+def transient_failure(task, task_run, state) -> bool:
+    """Retry only what may pass on its own: a warehouse another process holds, a dropped connection, a
+    timeout. A bad file or mapping fails the same way every time, so it is reported at once."""
+    try:
+        state.result()
+    except TRANSIENT_ERRORS:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+TRANSIENT_RETRIES = {"retries": 2, "retry_delay_seconds": exponential_backoff(backoff_factor=10),
+                     "retry_condition_fn": transient_failure}
+"""Task options for stages that read or write outside the process: two retries, 10 and 20 s later."""
 
 
 def timed_stage(fn):

@@ -4,7 +4,7 @@ the product facts (price, discount, material, colour).
 
 `python -m bench.copy_quality` runs the nightly flow on a small demo shop with and without best-of-N and
 writes bench/results/copy_quality.json. `python -m bench.copy_quality --home DIR` measures the newest batch
-of a run already made in DIR (e.g. `ADCRAFT_HOME=DIR adcraft demo`) and prints the figures.
+of a run already made in DIR (e.g. `ADCRAFT_HOME=DIR adcraft demo`) instead.
 
 The fact check here is deliberately simpler and stricter than the gate's grounding check (no compounds,
 the demo catalogue's colour words too), so it is an independent second look: what it flags is printed for
@@ -162,11 +162,11 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
+    from bench.run import write_results
+
     if sys.argv[1:2] == ["--home"]:
         figures = _newest_batch(sys.argv[2])
         _print(figures["batch_id"], figures)
-        print(json.dumps(figures, indent=2, ensure_ascii=False))
+        write_results("copy_quality", {f"demo campaign, batch {figures['batch_id']}": figures})
     else:
-        from bench.run import write_results
-
         write_results("copy_quality", main())

@@ -63,6 +63,38 @@ def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | No
     return lines
 
 
+def copy_section(quality: dict | None, lora: dict | None, choice: dict | None) -> list[str]:
+    lines = ["## Copy quality (demo shop)", ""]
+    if not quality:
+        lines += _missing("copy_quality")
+    for setup, f in (quality or {}).items():
+        lines += [f"**{setup}**: first-pass auto-approval {100 * f['approval_rate']:.0f}% of {f['lines']} lines, "
+                  f"distinct-2 {f['distinct_2']:.2f}.", ""]
+        lines += _table(
+            ["content type", "lines", "approved first pass", "distinct-2", "approved over limits",
+             "approved flagged against facts"],
+            [[ct, t["lines"], f"{100 * t['approval_rate']:.0f}%", t["distinct_2"], len(t["approved_over_limits"]),
+              len(t["approved_flagged_against_facts"])] for ct, t in f["by_content_type"].items()],
+        )
+    lines += ["### One LoRA round, on held-out briefs", ""]
+    if not lora:
+        lines += _missing("lora_round")
+    else:
+        rows = [[name, f"{100 * lora[name]['approval_rate']:.0f}%", lora[name]["distinct_2"],
+                 ", ".join(f"{ct} {100 * t['approval_rate']:.0f}%" for ct, t in lora[name]["by_content_type"].items())]
+                for name in ("before", "after")]
+        lines += _table(["model", "approved", "distinct-2", "by content type"], rows)
+        t = lora["training"]
+        lines += [f"Trained on {lora['data']['train_examples']} examples, {t['steps']} steps in {t['seconds']} s on "
+                  f"{t['device']}; promoted: {lora['promoted']}.", ""]
+    lines += ["### Default model choice", ""]
+    if not choice:
+        return lines + _missing("model_choice")
+    rows = [[name, f"{m['parameters'] / 1e6:.0f}M", f"{100 * m['approval_rate']:.0f}%", m["distinct_2"],
+             m["seconds_per_line"]] for name, m in choice["models"].items()]
+    return lines + _table(["model", "parameters", "approved", "distinct-2", "s per line (CPU)"], rows)
+
+
 def memory_section(ingest: dict | None, scaling: dict | None) -> list[str]:
     rows = []
     if ingest:
@@ -133,6 +165,7 @@ def main() -> Path:
              "see each JSON file for its load average and thread count.", ""]
     lines += nightly_section(_load("nightly"))
     lines += throughput_section(ingest, _load("generation"), _load("banners"), _load("gate_throughput"))
+    lines += copy_section(_load("copy_quality"), _load("lora_round"), _load("model_choice"))
     lines += memory_section(ingest, scaling)
     lines += scaling_section(scaling)
     if scaling:

@@ -8,10 +8,10 @@ from prefect import task
 from adcraft.channels import CONTENT_TYPES
 from adcraft.config import Campaign
 from adcraft.db import sql, warehouse
-from adcraft.stages import timed_stage
+from adcraft.stages import TRANSIENT_RETRIES, timed_stage
 
 
-@task(name="briefs")
+@task(name="briefs", **TRANSIENT_RETRIES)
 @timed_stage
 def build_briefs(batch_id: str, campaign: Campaign, run_date: date) -> dict:
     variables = {

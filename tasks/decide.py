@@ -3,10 +3,10 @@
 from prefect import task
 
 from adcraft.db import sql, warehouse
-from adcraft.stages import timed_stage
+from adcraft.stages import TRANSIENT_RETRIES, timed_stage
 
 
-@task(name="decide")
+@task(name="decide", **TRANSIENT_RETRIES)
 @timed_stage
 def decide_batch(batch_id: str, approve_at: float, review_at: float, policy_version: str) -> dict:
     """Replace the batch's policy decisions; a person's decision is kept while its item is unchanged."""

@@ -14,12 +14,12 @@ from adcraft.config import load_source
 from adcraft.db import warehouse
 from adcraft.landing import checksum, land, prepare
 from adcraft.mapping import ENTITIES, inputs
-from adcraft.stages import timed_stage
+from adcraft.stages import TRANSIENT_RETRIES, timed_stage
 
 log = logging.getLogger(__name__)
 
 
-@task(name="ingest")
+@task(name="ingest", timeout_seconds=3600, **TRANSIENT_RETRIES)
 @timed_stage
 def ingest_source(source_ref: str) -> dict:
     """Load every new export of a source: a name in sources/, a source YAML path, or a landing folder."""

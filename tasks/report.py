@@ -8,7 +8,7 @@ from prefect import task
 
 from adcraft.db import records, sql, warehouse
 from adcraft.templating import render
-from adcraft.stages import timed_stage
+from adcraft.stages import TRANSIENT_RETRIES, timed_stage
 from tasks.publish import batch_publish_dir
 
 
@@ -44,7 +44,7 @@ def report_context(batch_id: str, report_dir: Path) -> dict:
         }
 
 
-@task(name="report")
+@task(name="report", **TRANSIENT_RETRIES)
 @timed_stage
 def write_report(batch_id: str) -> dict:
     out = batch_publish_dir(batch_id)

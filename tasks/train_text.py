@@ -28,6 +28,17 @@ def _known(content_type: str, field: str) -> bool:
     return spec is not None and spec.field(field) is not None
 
 
+def held_out_lines(con, held_out_pct: int) -> list[HeldOutLine]:
+    """The newest model-written lines of the held-out products (by a hash of the sku), with their prompts."""
+    rows = con.execute(sql("training/held_out"), {"held_out_pct": held_out_pct}).fetchall()
+    # Lines of content types or fields that no longer exist cannot be composed or scored any more.
+    return [
+        HeldOutLine(ct, field, [json.loads(p) for p in prompts], json.loads(product),
+                    None if CONTENT_TYPES[ct].per_product else json.loads(segment), link, brand, approve_at)
+        for ct, field, _sku, prompts, product, segment, link, brand, approve_at in rows if _known(ct, field)
+    ]
+
+
 @task(name="collect-training-data")
 def collect_training_data(held_out_pct: int, min_quality: float, max_examples: int) -> dict:
     """Generations behind approved lines of the training products, and the newest lines of the held-out
@@ -37,18 +48,12 @@ def collect_training_data(held_out_pct: int, min_quality: float, max_examples: i
         examples = con.execute(
             sql("training/examples"), {**params, "min_quality": min_quality, "max_examples": max_examples}
         ).fetchall()
-        held_out = con.execute(sql("training/held_out"), params).fetchall()
+        lines = held_out_lines(con, held_out_pct)
     if not examples:
         raise TrainingDataError(
             "No approved copy to learn from outside the held-out products. Run the nightly flow first "
             "(`adcraft demo`, `adcraft run CAMPAIGN --date ...`), approve items, or lower --min-quality."
         )
-    # Lines of content types or fields that no longer exist cannot be composed or scored any more.
-    lines = [
-        HeldOutLine(ct, field, [json.loads(p) for p in prompts], json.loads(product),
-                    None if CONTENT_TYPES[ct].per_product else json.loads(segment), link, brand, approve_at)
-        for ct, field, _sku, prompts, product, segment, link, brand, approve_at in held_out if _known(ct, field)
-    ]
     if not lines:
         raise TrainingDataError(
             f"No held-out lines: no product with model-written copy falls in the held-out {held_out_pct}% "
@@ -62,7 +67,7 @@ def collect_training_data(held_out_pct: int, min_quality: float, max_examples: i
     snapshot = {
         "train_examples": len(train), "train_items": len({e.item_id for e in train}),
         "by_people": len({row[0] for row in examples if row[3]}), "held_out_lines": len(lines),
-        "held_out_products": len({row[2] for row in held_out}), "held_out_pct": held_out_pct,
+        "held_out_products": len({line.product["sku"] for line in lines}), "held_out_pct": held_out_pct,
         "min_quality": min_quality, "sha256": digest,
     }
     return {"examples": train, "held_out": lines, "snapshot": snapshot}

@@ -9,7 +9,7 @@ from datetime import date
 from prefect import task
 
 from adcraft.db import sql, warehouse
-from adcraft.stages import timed_stage
+from adcraft.stages import TRANSIENT_RETRIES, timed_stage
 
 MODELS = [
     "staging/product_rows",
@@ -25,7 +25,7 @@ MODELS = [
 ]
 
 
-@task(name="transform")
+@task(name="transform", timeout_seconds=3600, **TRANSIENT_RETRIES)
 @timed_stage
 def build_marts(as_of: date) -> dict:
     """Rebuild every staging table and mart as of a date. Safe to re-run: each is replaced whole."""

@@ -1,0 +1,38 @@
+"""Stages retry what may pass on its own (a busy warehouse, a dropped connection) and fail at once on the rest."""
+
+import pytest
+from prefect import flow, task
+
+from adcraft.db import WarehouseLockedError
+from adcraft.stages import transient_failure
+
+
+def _flaky_flow(error: Exception):
+    attempts = []
+
+    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=transient_failure)
+    def flaky() -> int:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise error
+        return len(attempts)
+
+    @flow
+    def run() -> int:
+        return flaky()
+
+    return run, attempts
+
+
+@pytest.mark.parametrize("error", [WarehouseLockedError("busy"), ConnectionError("reset"), TimeoutError("slow")])
+def test_a_transient_failure_is_retried(error):
+    run, attempts = _flaky_flow(error)
+    assert run() == 2 and len(attempts) == 2
+
+
+@pytest.mark.parametrize("error", [ValueError("bad mapping"), FileNotFoundError("no landing folder")])
+def test_a_failure_that_would_repeat_is_not_retried(error):
+    run, attempts = _flaky_flow(error)
+    with pytest.raises(type(error)):
+        run()
+    assert len(attempts) == 1
