@@ -1,6 +1,7 @@
 """Open a batch: one campaign on one date. Its id is stable, so a re-run for the date replaces it."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from prefect import task
 
@@ -10,6 +11,12 @@ from adcraft.db import warehouse
 
 def batch_id_for(campaign: Campaign, run_date: date) -> str:
     return f"{campaign.name}-{run_date:%Y%m%d}"
+
+
+def campaign_date(campaign: Campaign, scheduled_start: datetime) -> date:
+    """The campaign's date for a run: the day its scheduled start falls on in the campaign's time zone, so a
+    run scheduled for 00:30 Berlin time gets that Berlin day wherever the worker's clock is."""
+    return scheduled_start.astimezone(ZoneInfo(campaign.schedule.timezone)).date()
 
 
 @task(name="open-batch")
