@@ -2,13 +2,18 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 WAREHOUSE_DIR = PROJECT_DIR / "warehouse"
 SQL_DIR = WAREHOUSE_DIR / "sql"
+MAX_SHARDS = 16
+"""Each sharded stage (generation, banners, scoring) makes at most this many task runs, so a nightly run stays
+well under 100 task runs whatever its size."""
 
 
 class Settings(BaseSettings):
@@ -33,6 +38,15 @@ class Settings(BaseSettings):
     """'auto' picks cuda when there is one, else cpu."""
     generation_batch_size: int = 16
     seed: int = 7
+    task_runner: Literal["thread", "dask"] = "thread"
+    """Where a nightly run's shard tasks run: threads in the flow's process, or a Dask cluster (prefect-dask)."""
+    dask_address: str | None = None
+    """A running Dask scheduler, e.g. tcp://10.0.0.5:8786; None starts a LocalCluster for each run."""
+    dask_workers: int = Field(2, ge=1)
+    """Process workers of that LocalCluster, one thread each."""
+    shards: int | None = Field(None, ge=1, le=MAX_SHARDS)
+    """Pieces that generation, banner rendering and scoring are each split into; defaults to
+    ADCRAFT_DASK_WORKERS under Dask, else 1."""
     validation_sample_rows: int = 200_000
     """Great Expectations checks loads larger than this on a random sample of this many rows (it validates
     in memory); the SQL quarantine and the pass/fail decision always cover every row."""
@@ -67,6 +81,17 @@ class Settings(BaseSettings):
     @property
     def review_users_path(self) -> Path:
         return self.review_users_file or self.home / "reviewers.yaml"
+
+    @property
+    def shard_count(self) -> int:
+        if self.shards is not None:
+            return self.shards
+        return min(self.dask_workers, MAX_SHARDS) if self.task_runner == "dask" else 1
+
+    @property
+    def results_dir(self) -> Path:
+        """Prefect's persisted task results, which hold the generation cache."""
+        return self.home / "results"
 
     @property
     def landing_dir(self) -> Path:

