@@ -34,6 +34,9 @@ def review(
     # Set for this process before anything reads settings: a page should not wait two minutes for the lock.
     os.environ["ADCRAFT_LOCK_TIMEOUT_S"] = str(lock_timeout)
     get_settings.cache_clear()
+    from adcraft.prefect_env import configure_prefect
+
+    configure_prefect()  # before Prefect loads: resuming a paused run must reach the runs' Prefect API
     import uvicorn
 
     from adcraft.db import WarehouseLockedError

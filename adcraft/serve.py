@@ -1,7 +1,7 @@
 """`adcraft serve`: the local stack in one command. It starts a Prefect server with the UI (its state under
 $ADCRAFT_HOME/prefect), creates the work pools and the `gpu` concurrency limit, deploys prefect.yaml,
-starts a worker on adcraft-process (and adcraft-gpu when asked), starts the review app when this checkout
-has `adcraft review`, prints the URLs, and stops it all on Ctrl-C. Logs go to $ADCRAFT_HOME/serve/."""
+starts a worker on adcraft-process (and adcraft-gpu when asked), starts the review app when it has users,
+prints the URLs, and stops it all on Ctrl-C. Logs go to $ADCRAFT_HOME/serve/."""
 
 import os
 import signal
@@ -105,11 +105,13 @@ def worker_online(pool: str, name: str) -> bool:
         return any(w.name == name for w in client.read_workers_for_work_pool(pool))
 
 
-def review_command_exists() -> bool:
-    from adcraft.cli import app
+def review_app_answers(url: str) -> bool:
+    import httpx
 
-    names = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}
-    return "review" in names | {g.name for g in app.registered_groups}
+    try:
+        return httpx.get(f"{url.rstrip('/')}/login", timeout=2.0).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def start_stack(stack: Stack, port: int, gpu_worker: bool, review: bool) -> dict[str, str]:
@@ -135,11 +137,15 @@ def start_stack(stack: Stack, port: int, gpu_worker: bool, review: bool) -> dict
         wait_for(f"worker on {pool}", lambda: worker_online(pool, f"{pool}-local"), stack, timeout_s=120)
     urls = {"Prefect UI": ui_url(api), "Prefect API": api, "deployments": f"{ui_url(api)}/deployments",
             "work pools": f"{ui_url(api)}/work-pools", "concurrency limits": f"{ui_url(api)}/concurrency-limits"}
-    if review and review_command_exists():
-        stack.start("review", [sys.executable, "-m", "adcraft.cli", "review"])
-        urls["review app"] = get_settings().review_url
+    settings = get_settings()
+    if review and not settings.review_users_path.exists():
+        stack.echo(f"review app: not started, there are no users at {settings.review_users_path}. Copy "
+                   "config/reviewers.example.yaml there (demo users) or run `adcraft review add-user`, then "
+                   "`adcraft review`.")
     elif review:
-        stack.echo("review app: not started, this checkout has no `adcraft review` command yet")
+        stack.start("review", [sys.executable, "-m", "adcraft.cli", "review"])
+        wait_for("review app", lambda: review_app_answers(settings.review_url), stack, timeout_s=120)
+        urls["review app"] = settings.review_url
     return urls
 
 
@@ -150,7 +156,7 @@ def _interrupt(signum, frame):
 def serve(
     port: Annotated[int, typer.Option(help="Prefect server port; the UI is at http://127.0.0.1:PORT.")] = DEFAULT_PORT,
     gpu_worker: Annotated[bool, typer.Option(help="Also start a worker on adcraft-gpu (training flows).")] = False,
-    review: Annotated[bool, typer.Option(help="Start the review app (`adcraft review`) when it exists.")] = True,
+    review: Annotated[bool, typer.Option(help="Start the review app (`adcraft review`); it needs a users file.")] = True,
 ):
     """Start the local stack: Prefect server and UI, work pools, deployments, a worker, the review app.
 

@@ -219,7 +219,7 @@ def test_the_audit_log_shows_who_decided_what_and_when(alice):
 
 
 def test_a_person_s_decision_does_not_survive_a_new_text(alice):
-    """warehouse/sql/review/drop_stale_decisions.sql, which the decide stage should run (docs/review.md)."""
+    """warehouse/sql/review/drop_stale_decisions.sql, which the decide stage runs first (docs/review.md)."""
     kept, changed = approvable(2)
     for item_id in (kept, changed):
         alice.post(f"/batches/{BATCH}/items/{item_id}/approve", data=form(alice, item_id))

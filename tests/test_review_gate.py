@@ -19,6 +19,7 @@ from publish_fixtures import approve_by_hand, items_decided, ledger, make_batch
 from tasks.decide import decide_batch
 from tasks.publish import publish_batch
 from tasks.review_gate import ReviewGateError, resume_review, review_gate
+from review_fixtures import PASSWORDS, csrf_from, log_in
 
 HUMAN_APPROVED = "sms_t0"  # needs review by the policy; a person approves it
 
@@ -81,6 +82,55 @@ def test_a_paused_run_resumed_with_the_reviewers_decision_publishes_what_people_
     assert decide_runs(answered["run"]) == 1  # the stage before the gate ran once: resuming redid nothing
     with pytest.raises(ReviewGateError, match="no longer waiting for review.*adcraft publish batch"):
         resume_review(batch, "publish", "bob")
+
+
+def wait_for_the_gate(deadline_s: float = 240) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        with warehouse() as con:
+            if con.execute("SELECT count(*) FROM content.review_gates WHERE status = 'waiting'").fetchone()[0]:
+                return
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize(("button", "decision"), [("publish", "publish"), ("hold", "hold")])
+def test_the_review_app_answers_the_waiting_run(adcraft_home, monkeypatch, button, decision):
+    from fastapi.testclient import TestClient
+
+    from adcraft.review.app import create_app
+    from adcraft.review.users import add_user
+
+    monkeypatch.setenv("ADCRAFT_REVIEW_USERS_FILE", str(adcraft_home / "reviewers.yaml"))
+    get_settings.cache_clear()
+    add_user(adcraft_home / "reviewers.yaml", "alice", "reviewer", PASSWORDS["alice"])
+    review = {"required": True, "timeout": 120, "on_timeout": "publish_auto_approved"}
+    batch = make_batch(review=review)
+    seen = {}
+
+    def reviewer():
+        wait_for_the_gate()
+        with TestClient(create_app()) as client:
+            log_in(client, "alice")
+            page = client.get(f"/batches/{batch}").text
+            seen["notice"] = "A nightly run is paused for this review" in page and "Hold: publish nothing" in page
+            approve_by_hand(HUMAN_APPROVED)
+            answer = client.post(f"/batches/{batch}/{button}", data={"csrf_token": csrf_from(page), "back": ""})
+            seen["flash"] = answer.text
+            seen["audit"] = client.get(f"/audit?batch={batch}").text
+
+    thread = threading.Thread(target=reviewer)
+    thread.start()
+    result = decide_review_publish(batch, review)
+    thread.join()
+
+    assert seen["notice"]
+    assert "Resumed the nightly run" in seen["flash"] and "resume" in seen["audit"]
+    assert result["review"]["outcome"] == "reviewed"
+    stored = gate(batch)
+    assert (stored["status"], stored["decision"], stored["reviewer"]) == ("reviewed", decision, "alice")
+    # The run published, not the app: publish gets the person's approval too; hold delivers nothing.
+    expected = items_decided("approved") | {HUMAN_APPROVED} if decision == "publish" else set()
+    assert {item for item, _ in ledger("folder")} == expected
 
 
 @pytest.mark.parametrize(("on_timeout", "expected"), [

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from adcraft.cli import app
 from adcraft.demo_shop import generate_demo_shop
+from adcraft.review.users import add_user
 from adcraft.settings import PROJECT_DIR
 
 
@@ -28,11 +29,14 @@ def free_port() -> int:
 def served(tmp_path_factory):
     home = tmp_path_factory.mktemp("serve") / "home"
     generate_demo_shop(home / "landing" / "demo", scale=0.02, seed=7)
-    port = free_port()
+    add_user(home / "reviewers.yaml", "alice", "reviewer", "alice-secret-1")
+    port, review_port = free_port(), free_port()
     env = {**os.environ, "ADCRAFT_HOME": str(home), "PREFECT_HOME": str(home / "prefect"),
-           "PREFECT_LOGGING_LEVEL": "INFO", "PREFECT_WORKER_QUERY_SECONDS": "1"}
+           "PREFECT_LOGGING_LEVEL": "INFO", "PREFECT_WORKER_QUERY_SECONDS": "1",
+           "ADCRAFT_REVIEW_URL": f"http://127.0.0.1:{review_port}"}
     env.pop("PREFECT_API_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "adcraft.cli", "serve", "--port", str(port), "--no-review"],
+    env.pop("ADCRAFT_REVIEW_USERS_FILE", None)
+    proc = subprocess.Popen([sys.executable, "-m", "adcraft.cli", "serve", "--port", str(port)],
                             env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
     lines: list[str] = []
@@ -47,7 +51,8 @@ def served(tmp_path_factory):
 
     try:
         with temporary_settings(updates={PREFECT_API_URL: api}):
-            yield {"api": api, "home": home, "proc": proc, "lines": lines, "reader": reader}
+            yield {"api": api, "review": env["ADCRAFT_REVIEW_URL"], "home": home, "proc": proc, "lines": lines,
+                   "reader": reader}
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGINT)
@@ -66,6 +71,15 @@ def test_serve_creates_pools_the_gpu_limit_and_every_deployment(served):
     assert {"demo-nightly", "ingest", "train-image"} <= names
     output = "".join(served["lines"])
     assert f"Prefect UI          {served['api'].removesuffix('/api')}" in output
+    assert f"review app          {served['review']}" in output
+
+
+def test_serve_starts_the_review_app(served):
+    import httpx
+
+    login = httpx.get(f"{served['review']}/login")
+    assert login.status_code == 200 and "Log in" in login.text
+    assert httpx.get(f"{served['review']}/batches", follow_redirects=False).status_code == 303  # needs a login
 
 
 def test_a_deployment_runs_on_the_worker_and_logs_its_stages(served):
@@ -116,7 +130,8 @@ def test_sigint_stops_every_process(served):
     assert proc.wait(90) == 0
     served["reader"].join(10)
     output = "".join(served["lines"])
-    assert "stopping worker-adcraft-process" in output and "stopping server" in output and output.endswith("stopped\n")
+    assert all(f"stopping {name}" in output for name in ("review", "worker-adcraft-process", "server"))
+    assert output.endswith("stopped\n")
     from adcraft.serve import api_reachable
 
     assert not api_reachable(served["api"])

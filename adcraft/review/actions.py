@@ -1,4 +1,5 @@
-"""What a reviewer can do: approve, reject, edit (scored again), bulk approve, publish. Each one writes
+"""What a reviewer can do: approve, reject, edit (scored again), bulk approve, publish (or resume the nightly
+run waiting at the batch's review gate), hold. Each decision writes
 content.decisions with the reviewer's name as decided_by, tied to the content it was made on, and a row in
 the audit log (ops.review_audit), in one transaction."""
 
@@ -128,11 +129,44 @@ def bulk_approve(user: User, batch_id: str, threshold: float) -> str:
     return f"Approved {len(items)} items waiting for review with quality at or above {threshold:.2f}."
 
 
+def _waiting_gate(batch_id: str) -> bool:
+    """Whether a nightly run is paused at this batch's review gate."""
+    with reading() as con:
+        rows = query(con, "batch", batch_id=batch_id)
+    return bool(rows) and rows[0]["gate_status"] == "waiting"
+
+
+def _resume(user: User, batch_id: str, decision: str) -> str:
+    """Answer the paused run's review gate; the run itself then publishes (or holds) and records it."""
+    from tasks.review_gate import ReviewGateError, resume_review  # Prefect loads only when someone answers
+
+    try:
+        with exclusive():  # resume_review reads the gate through its own connection
+            run_id = resume_review(batch_id, decision, user.name)
+    except ReviewGateError as exc:
+        raise ActionRefused(409, str(exc)) from exc
+    with writing() as con:
+        audit(con, user, "resume", batch_id=batch_id, detail=f"{decision}: resumed flow run {run_id}")
+    then = "it delivers the batch's approved items now" if decision == "publish" else "it delivers nothing"
+    return f"Resumed the nightly run {run_id} that was waiting for this review: {then}."
+
+
+def hold(user: User, batch_id: str) -> str:
+    """End the review of a batch whose nightly run waits at the gate, delivering nothing."""
+    if not _waiting_gate(batch_id):
+        raise ActionRefused(409, f"No nightly run is waiting for the review of {batch_id}, so there is nothing to "
+                                 "hold: nothing is published until someone presses Publish.")
+    return _resume(user, batch_id, "hold")
+
+
 def publish(user: User, batch_id: str) -> str:
-    """Publish the batch's approved items (tasks/publish.py): the ledger sends each item once."""
+    """Publish the batch's approved items (tasks/publish.py): the ledger sends each item once. When a nightly
+    run waits at the batch's review gate, resume it instead, and the run publishes."""
     from adcraft.publishing import PublishError
     from tasks.publish import publish_batch  # Prefect and the destinations load only when someone publishes
 
+    if _waiting_gate(batch_id):
+        return _resume(user, batch_id, "publish")
     try:
         with exclusive():  # publishing opens its own connections
             result = publish_batch.fn(batch_id)

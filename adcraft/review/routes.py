@@ -139,3 +139,9 @@ def bulk_approve(request: Request, batch_id: str, threshold: float = Form(...), 
 def publish(request: Request, batch_id: str, back: str = Form(""), user: User = Depends(reviewer)):
     flash(request, actions.publish(user, batch_id))
     return _back(batch_id, back)
+
+
+@router.post("/batches/{batch_id}/hold", dependencies=posted)
+def hold(request: Request, batch_id: str, back: str = Form(""), user: User = Depends(reviewer)):
+    flash(request, actions.hold(user, batch_id))
+    return _back(batch_id, back)
