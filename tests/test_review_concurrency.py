@@ -92,3 +92,30 @@ def test_past_the_lock_timeout_a_friendly_503_and_no_half_done_write(home):
     assert login.status_code == 200
     with connect(read_only=True) as con:
         assert con.execute("SELECT * FROM content.decisions WHERE item_id = ?", [item]).fetchall() == before
+
+
+def test_a_real_flow_run_and_the_app_share_the_warehouse(home):
+    """The publish-batch flow (real Prefect, its own process) writes its ledger while reviewers keep using the
+    app: every page answers, every decision lands, and the flow finishes without a lock error."""
+    with adcraft_env(home, ADCRAFT_LOCK_TIMEOUT_S="60"), live_server(create_app()) as url, \
+            httpx.Client(base_url=url, timeout=90) as client:
+        log_in(client, "alice")
+        flow = subprocess.Popen([sys.executable, "-m", "adcraft.cli", "publish", "batch", BATCH],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        statuses, approved = [], []
+        while flow.poll() is None:
+            statuses += [client.get(path).status_code for path in ["/batches", f"/batches/{BATCH}"]]
+            if len(approved) < 3:
+                item, form = approve_form(client)
+                if client.post(f"/batches/{BATCH}/items/{item}/approve", data=form,
+                               follow_redirects=False).status_code == 303:
+                    approved.append(item)
+        output = flow.stdout.read()
+    assert flow.returncode == 0 and '"newly_published"' in output, output
+    assert not [word for word in ("lock", "conflicting") if word in output.lower()], output
+    assert statuses and set(statuses) == {200} and approved
+    with connect(read_only=True) as con:
+        decided = {i for (i,) in con.execute("SELECT item_id FROM content.decisions WHERE decided_by = 'alice'")
+                   .fetchall()}
+        published = con.execute("SELECT count(*) FROM content.publications WHERE batch_id = ?", [BATCH]).fetchone()[0]
+    assert set(approved) <= decided and published > 0
