@@ -3,7 +3,8 @@
 Copy is generated and stored one line per (brief, field, index), so the gate, decisions and review stay per
 line. An export needs whole items (an RSA with its headlines and descriptions, an email with its subject and
 preheader): `assemble` builds one from lines and validates it, and `approved_items` does it for every brief
-of a batch from its approved lines.
+of a batch from its approved lines. A line that is in no valid item is never published on its own: decide
+holds it for review and publish leaves it out (`incomplete_lines`).
 """
 
 from collections.abc import Mapping, Sequence
@@ -148,8 +149,21 @@ class AssembledItem:
 
 def approved_items(con, batch_id: str) -> list[AssembledItem]:
     """Every brief's approved lines of one batch, assembled into items (see `assemble`)."""
+    return assemble_briefs(records(con, sql("content/approved_lines"), [batch_id]))
+
+
+def incomplete_lines(items: list[AssembledItem]) -> dict[str, str]:
+    """Lines that are in no valid item, each with why its item failed: they cannot be published alone."""
+    complete = {i for item in items if item.item is not None for i in item.item_ids}
+    return {line: f"its brief's approved lines make no complete {item.content_type} item ({item.error})"
+            for item in items if item.item is None for line in item.item_ids if line not in complete}
+
+
+def assemble_briefs(rows: list[dict]) -> list[AssembledItem]:
+    """Lines (item_id, brief_id, sku, segment, channel, content_type, field, text; best first within each brief
+    and field) assembled into each brief's items."""
     briefs: dict[str, list[dict]] = {}
-    for row in records(con, sql("content/approved_lines"), [batch_id]):
+    for row in rows:
         briefs.setdefault(row["brief_id"], []).append(row)
     assembled = []
     for brief_id, rows in briefs.items():

@@ -52,5 +52,6 @@ def publish_batch(batch_id: str, scope: Scope = "approved") -> dict:
         "rows": len(batch.copy) + len(batch.banners),
         "newly_published": sum(r["new"] for r in results.values()),
         "destinations": {name: r["new"] for name, r in results.items()},
+        "held_back": len(batch.held_back),
         "folder": str(batch.folder),
     }

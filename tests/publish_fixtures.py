@@ -15,7 +15,7 @@ from tasks.decide import decide_batch
 
 BATCH = "shop-20261123"
 EVIL = "<img src=x onerror=alert(1)>"
-FORMULA = '=HYPERLINK("http://evil.example","click")'
+FORMULA = '=HYPERLINK("http://x.io","a")'  # short enough for a headline
 CREDIT = f"{ATTRIBUTION}; recoloured"
 
 # brief_id -> (sku, segment, channel/content type, product name)
@@ -25,6 +25,7 @@ BRIEFS = {
     "b_meta": ("NW-1", "loyal", "meta_feed", f"Linen Shirt {EVIL}"),
     "b_email": ("NW-1", "loyal", "email", f"Linen Shirt {EVIL}"),
     "b_sms": ("NW-1", "loyal", "sms", f"Linen Shirt {EVIL}"),
+    "b_email_alone": ("NW-2", "new", "email", FORMULA),
 }
 # item_id -> (brief_id, field, variant, text, outcome): the outcome picks the scores that lead decide there.
 COPY = {
@@ -37,16 +38,19 @@ COPY = {
     "rsa_d1": ("b_rsa", "description", 1, f"The Linen Shirt {EVIL} in navy or sand, from S to XL.", "approved"),
     "thin_h0": ("b_rsa_thin", "headline", 0, "Linen shorts are back", "approved"),
     "thin_h1": ("b_rsa_thin", "headline", 1, "Shorts in soft linen", "approved"),
+    "thin_h2": ("b_rsa_thin", "headline", 2, "Relaxed linen shorts", "approved"),
     "thin_d0": ("b_rsa_thin", "description", 0, "Linen shorts for long summer days, in three colours.", "approved"),
     "thin_d1": ("b_rsa_thin", "description", 1, "Shorts that breathe: pure linen, relaxed fit.", "approved"),
     "meta_p0": ("b_meta", "primary_text", 0, "Meet the Linen Shirt: soft, breathable and made for summer.", "approved"),
     "meta_p1": ("b_meta", "primary_text", 1, "Summer calls for linen. Ours is washed soft.", "needs_review"),
     "meta_t0": ("b_meta", "headline", 0, "Linen, washed soft", "approved"),
-    "meta_t1": ("b_meta", "headline", 1, "Made for summer", "approved"),
+    "meta_t1": ("b_meta", "headline", 1, "Made for summer", "approved_alone"),  # its primary text awaits review
     "mail_s0": ("b_email", "subject", 0, "Your summer shirt is here", "approved"),
     "mail_p0": ("b_email", "preheader", 0, "Soft washed linen in navy and sand, S to XL.", "approved"),
     "mail_s1": ("b_email", "subject", 1, "Click here!!! Free shirt", "rejected"),
     "sms_t0": ("b_sms", "text", 0, "Northwind: the Linen Shirt is back. https://shop.example.com/p/NW-1", "needs_review"),
+    # Scored to be approved, but its brief has no preheader: no complete email, so decide holds it for review.
+    "alone_s0": ("b_email_alone", "subject", 0, "Linen shorts, back for summer", "approved_alone"),
 }
 # item_id -> (size, illustration record as the banner layout stores it, outcome)
 BANNERS = {
@@ -55,7 +59,10 @@ BANNERS = {
                      "approved"),
     "ban_motif": ("728x90", {"source": "motif"}, "approved"),
 }
-SCORES = {"approved": (True, 0.9), "needs_review": (True, 0.5), "rejected": (False, 0.9)}
+SCORES = {"approved": (True, 0.9), "approved_alone": (True, 0.9), "needs_review": (True, 0.5),
+          "rejected": (False, 0.9)}
+DECIDED = {"approved_alone": "needs_review"}
+"""Scored outcomes that decide turns into another decision."""
 
 
 def campaign_config(**fields) -> dict:
@@ -111,7 +118,7 @@ def approve_by_hand(item_id: str, reviewer: str = "alice") -> None:
 
 def items_decided(outcome: str) -> set[str]:
     """The fixture's items that decide_batch leaves with this outcome."""
-    return {item for item, spec in (COPY | BANNERS).items() if spec[-1] == outcome}
+    return {item for item, spec in (COPY | BANNERS).items() if DECIDED.get(spec[-1], spec[-1]) == outcome}
 
 
 def ledger(destination: str | None = None) -> list[tuple]:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from adcraft.channels import CONTENT_TYPES
-from adcraft.copy_formats import MODELS, approved_items, line_problems
+from adcraft.copy_formats import MODELS, approved_items, incomplete_lines, line_problems
 from adcraft.db import warehouse
 from adcraft.demo_shop import generate_demo_shop
 from conftest import small_campaign
@@ -128,6 +128,7 @@ def test_approved_lines_meet_their_limits_and_assemble_into_items(in_run_home):
         assert (item.item is None) == (item.error is not None)
         if item.item is not None:
             assert isinstance(item.item, MODELS[item.content_type])
+    assert incomplete_lines(items) == {}, "decide left a line approved that makes no complete item"
 
 
 def test_rerunning_the_same_date_duplicates_nothing(in_run_home):

@@ -35,14 +35,30 @@ def test_each_item_and_file_is_recorded_once_however_often_the_batch_is_publishe
 
 def test_google_ads_editor_csv_has_one_rsa_per_brief_with_enough_approved_lines(batch):
     result = publish_batch.fn(batch)
-    [ad] = read_csv(f"{result['folder']}/exports/google_ads_editor.csv")
-    assert (ad["Campaign"], ad["Ad group"], ad["Ad type"]) == ("shop", "NW-1 / loyal", "Responsive search ad")
+    ads = {ad["Ad group"]: ad for ad in read_csv(f"{result['folder']}/exports/google_ads_editor.csv")}
+    assert set(ads) == {"NW-1 / loyal", "NW-2 / new"}
+    ad = ads["NW-1 / loyal"]
+    assert (ad["Campaign"], ad["Ad type"]) == ("shop", "Responsive search ad")
     assert [ad[f"Headline {i}"] for i in range(1, 5)] == [COPY[f"rsa_h{i}"][3] for i in range(3)] + [""]
     assert [ad[f"Description {i}"] for i in range(1, 4)] == [COPY["rsa_d0"][3], COPY["rsa_d1"][3], ""]
     assert ad["Final URL"] == "https://shop.example.com/p/NW-1" and "Headline 15" in ad
     skipped = json.loads(open(f"{result['folder']}/manifest.json").read())["destinations"]["google_ads_csv"]["skipped"]
-    assert {"item_id": "rsa_h3", "reason": "starts like a spreadsheet formula"} in skipped
-    assert any(s.get("brief_id") == "b_rsa_thin" and "2 headlines" in s["reason"] for s in skipped)
+    assert skipped == [{"item_id": "rsa_h3", "reason": "starts like a spreadsheet formula"}]
+
+
+def test_a_line_approved_alone_is_held_for_review_and_never_published_on_its_own(batch):
+    with warehouse() as con:
+        [(decision, reasons)] = con.execute("SELECT decision, reasons FROM content.decisions WHERE item_id = "
+                                            "'alone_s0'").fetchall()
+    assert decision == "needs_review" and reasons[0].startswith(
+        "item: its brief's approved lines make no complete email item (preheader: Field required)")
+    approve_by_hand("alone_s0")  # a person approves it anyway: still no email to send
+    folder = publish_batch.fn(batch)["folder"]
+    assert "alone_s0" not in {item for item, _ in ledger()}
+    assert "alone_s0" not in {row["item_id"] for row in json.loads(open(f"{folder}/copy.json").read())}
+    manifest = json.loads(open(f"{folder}/manifest.json").read())
+    assert [h["item_id"] for h in manifest["held_back"]] == ["alone_s0"]
+    assert "no complete email item" in manifest["held_back"][0]["reason"]
 
 
 def test_meta_csv_and_email_json_pair_each_variants_fields(batch):
@@ -95,7 +111,7 @@ def test_auto_approved_scope_leaves_out_what_people_approved_and_a_later_publish
     csv_sum = export_checksum()
     full = publish_batch.fn(batch)
     assert full["destinations"] == {"folder": 1, "google_ads_csv": 1, "meta_csv": 0, "email_json": 0}
-    [ad] = read_csv(f"{full['folder']}/exports/google_ads_editor.csv")
+    [ad] = [a for a in read_csv(f"{full['folder']}/exports/google_ads_editor.csv") if a["Ad group"] == "NW-1 / loyal"]
     assert ad["Headline 4"] == edited
     # the grown export is recorded again, under its one row, with its new checksum
     assert export_checksum() != csv_sum and auto["rows"] + 1 == full["rows"]

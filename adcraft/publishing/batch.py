@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import TypeAdapter
 
 from adcraft.config import Campaign, Destination
+from adcraft.copy_formats import assemble_briefs, incomplete_lines
 from adcraft.db import records, sql, warehouse
 from adcraft.settings import get_settings
 
@@ -25,6 +26,8 @@ class Batch:
     destinations: list
     copy: list[dict]
     banners: list[dict]
+    held_back: list[dict]
+    """Approved copy lines left out because they make no complete item, with why."""
 
     @property
     def folder(self) -> Path:
@@ -42,12 +45,17 @@ def load_batch(batch_id: str, scope: Scope) -> Batch:
         found = con.execute(sql("publish/batch_config"), {"batch_id": batch_id}).fetchall()
         if not found:
             raise LookupError(f"There is no batch {batch_id!r}. List batches with `adcraft report`.")
-        copy = records(con, sql("content/publishable_copy"), params)
+        lines = records(con, sql("content/publishable_copy"), params)
         banners = records(con, sql("content/publishable_banners"), params)
+    # Copy goes out as whole items: a line a person approved alone, in no complete item, stays behind.
+    incomplete = incomplete_lines(assemble_briefs(lines))
+    copy = [line for line in lines if line["item_id"] not in incomplete]
+    held_back = [{"item_id": line["item_id"], "reason": incomplete[line["item_id"]]}
+                 for line in lines if line["item_id"] in incomplete]
     campaign, config = found[0][0], json.loads(found[0][1])
     defaults = Campaign.model_fields
     destinations = config.get("destinations") or defaults["destinations"].get_default(call_default_factory=True)
     for banner in banners:
         banner["illustration"] = json.loads(banner["illustration"] or "{}")
     return Batch(batch_id, campaign, config.get("link", defaults["link"].default),
-                 DESTINATIONS.validate_python(destinations), copy, banners)
+                 DESTINATIONS.validate_python(destinations), copy, banners, held_back)

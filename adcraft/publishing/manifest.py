@@ -42,5 +42,6 @@ def write_manifest(batch, scope: str, results: dict[str, dict], undelivered: lis
         "credits": credits,
         "destinations": {name: {k: v for k, v in r.items() if k != "files"} for name, r in results.items()},
         "undelivered": undelivered,
+        "held_back": batch.held_back,
     }
     return write_atomic(batch.folder / "manifest.json", json.dumps(manifest, indent=2, default=str).encode())

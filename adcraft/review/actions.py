@@ -178,6 +178,9 @@ def publish(user: User, batch_id: str) -> str:
         raise ActionRefused(502, f"Publishing did not finish: {exc}. Fix that and press Publish again; items "
                                  "already delivered are not sent twice.") from exc
     detail = f"{result['newly_published']} newly published, {result['rows']} approved, to {result['folder']}"
+    if result["held_back"]:
+        detail += (f"; {result['held_back']} approved lines held back, as they make no complete item with the "
+                   "brief's other approved lines (see manifest.json)")
     with writing() as con:
         audit(con, user, "publish", batch_id=batch_id, detail=detail)
     return f"Published batch {batch_id}: {detail}."
