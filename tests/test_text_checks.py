@@ -440,3 +440,54 @@ def test_a_garbled_product_name_fails_grounding(text, product, garbled):
 def test_words_that_only_resemble_the_name_pass(text, product):
     result = check(text, product=product)["grounding"]
     assert result.passed, result.reason
+
+
+# What the demo batch of 2026-12-01 approved before these checks (quoted from its approved lines).
+CLAIMS_AGAINST_FACTS = [
+    ("The Mohair Throw has a golden essence.", {"colours": ["sand"]}, 'names the colour "golden"'),
+    ("A minty fresh gilet with a hint of lemon.", {"colours": ["mustard", "olive", "sand"]},
+     'names the colour "minty", "lemon"'),
+    ("You can choose from three different sizes.", {"sizes": ["One Size"]}, 'says "3 different sizes"'),
+    ("Made for every size and shape.", {"sizes": ["One Size"]}, 'says "every size"'),
+    ("Available on a limited basis.", {"stock": 316}, 'claims scarcity ("limited basis")'),
+    ("A waterproof shirt for rainy days.", {}, 'claims "waterproof", which the product\'s facts do not say'),
+    ("Scented, soft and sustainably made.", {}, 'claims "Scented", "sustainably"'),
+]
+
+
+@pytest.mark.parametrize("text,facts,reason", CLAIMS_AGAINST_FACTS)
+def test_a_claim_the_facts_do_not_make_fails_grounding(text, facts, reason):
+    result = check(text, product=facts)["grounding"]
+    assert not result.passed and reason in result.reason, result.reason
+
+
+def test_claims_the_facts_make_pass():
+    facts = {"name": "Organic Linen Shirt", "colours": ["gold", "navy"], "sizes": ["S", "M", "L"],
+             "description": "A waterproof, recycled linen shirt."}
+    text = "The Organic Linen Shirt in golden navy: waterproof, made from recycled linen, in 3 sizes."
+    assert check(text, product=facts)["grounding"].passed, check(text, product=facts)["grounding"].reason
+
+
+def test_another_company_s_name_breaks_the_brand_rules():
+    result = check("Loved by Keskirk International and Norden Beauty: the Linen Shirt.")["brand_rules"]
+    assert not result.passed and '"Keskirk International", "Norden Beauty"' in result.reason
+    assert check("Northwind Outfitters brings you the Linen Shirt in navy.")["brand_rules"].passed
+
+
+def test_a_banned_word_is_banned_in_every_form():
+    result = check("A luxurious Linen Shirt, cheaper than ever.")["brand_rules"]
+    assert not result.passed and '"luxurious", "cheaper"' in result.reason
+    assert "luxurious" in check("A luxurious linen shirt in navy.")["quality"].reason  # the voice avoids it too
+
+
+def test_words_that_are_no_english_words_fail_the_language_check():
+    result = check("Soft, perfect fit. High-end kerbazle, jelbak, good value.")["language"]
+    assert result.score < 0.4 and '"kerbazle", "jelbak"' in result.reason
+    # The product's and brand's own names are not typos.
+    assert check("Havbris makes the Skerry Linen Shirt.", product={"brand": "Havbris", "name": "Skerry Linen Shirt"}
+                 )["language"].score == 1
+
+
+def test_copy_that_speaks_as_a_person_loses_quality():
+    result = check("I'm happy to craft the Linen Shirt for you!")["quality"]
+    assert "speaks as a person" in result.reason

@@ -21,6 +21,7 @@ import pyphen
 import yaml
 from profanity_check import predict_prob
 from stdnum import iban, luhn
+from wordfreq import zipf_frequency
 
 from adcraft.channels import CONTENT_TYPES, FieldSpec, word_count
 from adcraft.config import Brand
@@ -83,6 +84,17 @@ def _phrases(words: Iterable[str], flags: int = re.IGNORECASE) -> re.Pattern | N
     if not words:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", flags)
+
+
+def _word_forms(words: Iterable[str]) -> re.Pattern | None:
+    """Like _phrases, and a word of five letters or more matches its other forms too ("luxury" matches
+    "luxurious", "cheap" "cheapest"): a brand that bans a word bans what it says."""
+    words = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    forms = [re.escape(w[: max(5, len(w) - 1)]) + r"\w*" if " " not in w and len(w) >= 5 else re.escape(w)
+             for w in words]
+    return re.compile(r"(?<!\w)(?:" + "|".join(forms) + r")(?!\w)", re.IGNORECASE)
 
 
 def _any_of(patterns: list[str]) -> re.Pattern:
@@ -186,13 +198,16 @@ def _claims(words: Iterable[str]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?P<base>" + "|".join(re.escape(w) for w in words) + r")(?:e?s)?(?!\w)", re.IGNORECASE)
 
 
-COLOUR = _claims(LEX["colours"])
+COLOUR = _claims([*LEX["colours"], *LEX["colour_synonyms"]])
 MATERIAL = _claims(LEX["materials"])
 COLOUR_SYNONYMS = _phrases(LEX["colour_synonyms"])
 NUMBER_WORD = "(?:" + "|".join(sorted([*LEX["number_words"], "hundred", "thousand"], key=len, reverse=True)) + ")"
 NUMBER_WORDS = re.compile(rf"\b{NUMBER_WORD}(?:(?:\s+and\s+|[\s-]+){NUMBER_WORD})*\b", re.IGNORECASE)
 SIZE_WORD = _phrases(LEX["size_words"])
 SIZE_NUMBERS = re.compile(r"\bsizes?\s+(?:up to\s+|from\s+)?(\d{1,2})(?:\s*(?:to|-|–)\s*(\d{1,2}))?\b", re.IGNORECASE)
+SIZE_COUNT = re.compile(r"\b(\d+)\s+(?:different\s+|available\s+)?sizes\b", re.IGNORECASE)
+EVERY_SIZE = re.compile(r"\b(?:all|every|any)\s+sizes?\b", re.IGNORECASE)
+FEATURE = _phrases(LEX["feature_claims"])
 
 
 def _number_value(words: str) -> int:
@@ -295,14 +310,35 @@ def _unlisted_words(pattern: re.Pattern, text: str, allowed: str, listed: str) -
 
 def _size_problems(text: str, product: dict) -> list[str]:
     sizes = {str(s).lower() for s in product.get("sizes") or []}
+    listed = ", ".join(str(s) for s in product.get("sizes") or []) or "no listed size"
     claimed = _fragments(SIZE_WORD, text)
     for m in SIZE_NUMBERS.finditer(text):
         claimed += [n for n in m.groups() if n]
     unlisted = list(dict.fromkeys(c for c in claimed if c.lower() not in sizes))
-    if not unlisted:
+    problems = [f"names the size {_quote(unlisted)} but the product comes in {listed}"] if unlisted else []
+    # "3 different sizes", "in every size": a claim about how many there are.
+    counts = [m.group(0) for m in SIZE_COUNT.finditer(text) if int(m.group(1)) != len(sizes)]
+    counts += [m.group(0) for m in EVERY_SIZE.finditer(text) if len(sizes) <= 1]
+    if counts:
+        problems.append(f"says {_quote(dict.fromkeys(counts))} but the product comes in {listed}")
+    return problems
+
+
+def _phrase_stems(phrase: str) -> re.Pattern:
+    """Any form of each word of the phrase, its words apart by spaces or hyphens: "recycled" finds
+    "recycling", "eco-friendly" "eco friendly"."""
+    words = re.split(r"[\s-]+", phrase.lower())
+    return re.compile(r"(?<!\w)" + r"[\s-]*".join(re.escape(w[: max(5, len(w) - 2)]) + r"\w*" for w in words),
+                      re.IGNORECASE)
+
+
+def _feature_problems(text: str, product: dict) -> list[str]:
+    """Claims only the product's own facts can make ("waterproof", "organic", "handmade")."""
+    facts = _product_text(product, "name", "category", "material", "description")
+    unsupported = [claim for claim in _fragments(FEATURE, text) if not _phrase_stems(claim).search(facts)]
+    if not unsupported:
         return []
-    listed = ", ".join(str(s) for s in product.get("sizes") or []) or "no listed size"
-    return [f"names the size {_quote(unlisted)} but the product comes in {listed}"]
+    return [f"claims {_quote(unsupported)}, which the product's facts do not say"]
 
 
 def _scarcity_problems(text: str, product: dict) -> list[str]:
@@ -378,6 +414,7 @@ def grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None)
         made_of = product.get("material") or "an unlisted material"
         problems.append(f"names {_quote(materials)} but the product is made of {made_of}")
     problems += _scarcity_problems(text, product) + _size_problems(text, product) + _name_problems(said, product)
+    problems += _feature_problems(text, product)
     if problems and text != said:
         problems.append("(number words were read as digits)")
     return _hard(item, "grounding", problems)
@@ -529,9 +566,20 @@ def safety(item: CopyCandidate, profanity: float) -> CheckResult:
 # --- brand_rules, artifacts -------------------------------------------------------------------
 
 
-def brand_rules(item: CopyCandidate, banned: re.Pattern | None) -> CheckResult:
+COMPANY = re.compile(
+    r"\b([A-Z][\w'&]*)\s+(?:" + "|".join(re.escape(s) for s in LEX["company_suffixes"]) + r")\b")
+
+
+def brand_rules(item: CopyCandidate, banned: re.Pattern | None, own_names: frozenset[str] = frozenset()) -> CheckResult:
+    """Banned words, and companies that are neither our brand nor the product's (own_names: the brand kit's
+    words, lower case): a small model invents them ("Norden Beauty", "Keskirk International")."""
     words = _fragments(banned, item.text)
-    return _hard(item, "brand_rules", [f"uses the brand's banned word {_quote(words)}"] if words else [])
+    problems = [f"uses the brand's banned word {_quote(words)}"] if words else []
+    own = own_names | set(WORD.findall(_product_text(item.product, "name", "brand", "category")))
+    others = [m.group(0) for m in COMPANY.finditer(item.text) if m.group(1).lower() not in own]
+    if others:
+        problems.append(f"names a company that is neither the brand nor the product's: {_quote(dict.fromkeys(others))}")
+    return _hard(item, "brand_rules", problems)
 
 
 ARTIFACT = _any_of(LEX["artifact_patterns"])
@@ -672,6 +720,10 @@ def _shouting(item: CopyCandidate, brand: Brand) -> list[str]:
     return [w for w in WORD.findall(item.text) if len(w) >= 3 and w.isupper() and w not in own]
 
 
+FIRST_PERSON = re.compile(r"(?<!\w)(?:I|I['’](?:m|ve|ll|d)|myself)(?!\w)")
+"""Copy speaks for the brand ("we", or no one); a small model slips into "I'm happy to craft your shoes!"."""
+
+
 def quality(item: CopyCandidate, brand: Brand, avoided: re.Pattern | None) -> CheckResult:
     spec = _field_spec(item)
     parts: list[tuple[float, float, str | None]] = []  # (weight, score 0..1, note)
@@ -689,6 +741,8 @@ def quality(item: CopyCandidate, brand: Brand, avoided: re.Pattern | None) -> Ch
     if bangs >= 2:
         loud.append(f"uses {bangs} exclamation marks")
     parts.append((0.1, 0.0 if loud else 1.0, "; ".join(loud) or None))
+    speaker = _fragments(FIRST_PERSON, item.text)
+    parts.append((0.1, 0.0, f"speaks as a person ({_quote(speaker)}), not as the brand") if speaker else (0.1, 1.0, None))
     if spec is not None and spec.link:
         linked = bool(item.link) and item.link in item.text
         parts.append((0.1, 1.0 if linked else 0.0, None if linked else "has no link to the product page"))
@@ -703,16 +757,29 @@ FOREIGN_CONFIDENCE = 0.8
 URL = re.compile(r"https?://\S+")
 
 
-def language(item: CopyCandidate) -> CheckResult:
-    own = set(WORD.findall(_product_text(item.product, "name", "brand")))  # "Saltkråka" is a name, not Swedish
-    words = [w for w in WORD.findall(URL.sub(" ", item.text)) if w.lower() not in own]
-    if len(words) < 3:
-        return _result(item, "language", False, 1.0, [])
-    lang, confidence = LANGUAGE_ID.classify(" ".join(words))
-    if lang == "en" or confidence < FOREIGN_CONFIDENCE:
-        return _result(item, "language", False, 1.0, [])
-    return _result(item, "language", False, 1 - confidence,
-                   [f'reads as "{lang}", not English (confidence {confidence:.2f}), e.g. {_quote(words[:3])}'])
+UNKNOWN_WORD = 1.0
+"""wordfreq's Zipf frequency below which a word is no English word: 'kerbazle', 'Gletesleh' (a garbled name)."""
+UNKNOWN_WORD_SCORE = 0.2
+POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+def language(item: CopyCandidate, own_names: frozenset[str] = frozenset()) -> CheckResult:
+    """English, and made of English words: the product's and the brand's own names aside ("Saltkråka" is a
+    name, not Swedish; "Havbris" is no typo)."""
+    own = own_names | set(WORD.findall(_product_text(item.product, "name", "brand", "category", "material",
+                                                     "colours", "description")))
+    words = [w for w in WORD.findall(URL.sub(" ", item.text)) if POSSESSIVE.sub("", w.lower()) not in own]
+    unknown = list(dict.fromkeys(
+        w for w in words if len(w) >= 3 and zipf_frequency(POSSESSIVE.sub("", w), "en") < UNKNOWN_WORD))
+    score, notes = 1.0, []
+    if unknown:
+        score, notes = UNKNOWN_WORD_SCORE, [f"uses words that are not English: {_quote(unknown)}"]
+    if len(words) >= 3:
+        lang, confidence = LANGUAGE_ID.classify(" ".join(words))
+        if lang != "en" and confidence >= FOREIGN_CONFIDENCE:
+            score = min(score, 1 - confidence)
+            notes.insert(0, f'reads as "{lang}", not English (confidence {confidence:.2f}), e.g. {_quote(words[:3])}')
+    return _result(item, "language", False, score, notes)
 
 
 HYPHENATOR = pyphen.Pyphen(lang="en_US")
@@ -751,8 +818,11 @@ def check_copy(
     """Every check on every item, in item order. allowed_promotions: phrases ("20% off") that are true;
     recent: texts published lately, which a new item must not repeat."""
     names = _NameIndex(known_pii)
-    banned = _phrases(brand.banned_words)
-    avoided = _phrases(brand.voice.avoid)
+    banned = _word_forms(brand.banned_words)
+    avoided = _word_forms(brand.voice.avoid)
+    # Our brand, and the brands of the products in the batch: names the shop itself uses.
+    shop_brands = " ".join(str(i.product.get("brand") or "") for i in items)
+    own_names = frozenset(WORD.findall(f"{brand.name} {brand.logo_text} {shop_brands}".lower()))
     promotions = _phrases(allowed_promotions)
     similar = similarity.score(items, recent)
     product_data = check_product_data([(i.item_id, i.product) for i in items], known_pii)
@@ -766,10 +836,10 @@ def check_copy(
             grounding(item, promotions),
             pii(item, names),
             safety(item, profanity),
-            brand_rules(item, banned),
+            brand_rules(item, banned, own_names),
             artifacts(item),
             repetition(item),
-            language(item),
+            language(item, own_names),
             readability(item),
         ]
         # A line written from product facts ("Price: 59.00 EUR") is no ad line: it need not name the product,
