@@ -5,22 +5,31 @@ import getpass
 
 from adcraft.db import sql
 from adcraft.landing import record_key_sql
-from adcraft.rules import Rule, to_sql
+from adcraft.rules import Rule, load_sql
 
 
-def quarantine_rule(con, load_id: str, entity: str, file_name: str, rule: Rule) -> int:
-    """Quarantine the load's rows that break the rule; returns how many."""
-    data_columns = [c for (c,) in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ? "
-        "AND NOT starts_with(column_name, '_') ORDER BY column_index", [entity]).fetchall()]
-    row_data = "json_object(" + ", ".join(f"'{c}', \"{c}\"" for c in data_columns) + ")"
-    insert = sql("validate/quarantine").format(entity=entity, row_data=row_data, record_key=record_key_sql(entity),
-                                               **to_sql(rule))
-    (count,) = con.execute(insert, {
-        "entity": entity, "load_id": load_id, "rule": rule.name, "column": rule.column, "severity": rule.severity,
-        "file": file_name, "reason": rule.reason, "fix": rule.fix, "kind": rule.kind,
-    }).fetchone()
-    return count
+def check_load(con, load_id: str, entity: str, file_name: str,
+               rules: tuple[Rule, ...]) -> dict[str, tuple[int, int, int]]:
+    """Check every rule on a load in one pass, then quarantine the rows that break any. Returns, per rule, the
+    rows checked and the rows GX counts as failing (for the `mostly` decision), and the rows quarantine holds
+    for the load under the rule (what this call added, and anything an earlier try left)."""
+    if not rules:
+        return {}
+    pieces = load_sql(rules)
+    con.execute(sql("validate/rule_counts").format(entity=entity, **pieces), {"load_id": load_id})
+    *counts, failing = con.execute("SELECT * EXCLUDE (failing_rows), len(failing_rows) FROM rule_check").fetchone()
+    if failing:
+        data_columns = [c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ? "
+            "AND NOT starts_with(column_name, '_') ORDER BY column_index", [entity]).fetchall()]
+        row_data = "json_object(" + ", ".join(f"'{c}', \"{c}\"" for c in data_columns) + ")"
+        insert = sql("validate/quarantine").format(entity=entity, row_data=row_data,
+                                                   record_key=record_key_sql(entity), **pieces)
+        con.execute(insert, {"entity": entity, "load_id": load_id, "file": file_name})
+    con.execute("DROP TABLE rule_check")
+    held = dict(con.execute("SELECT rule, count(*) FROM quarantine.rows WHERE entity = ? AND _load_id = ? "
+                            "GROUP BY rule", [entity, load_id]).fetchall())
+    return {rule.name: (counts[2 * i], counts[2 * i + 1], held.get(rule.name, 0)) for i, rule in enumerate(rules)}
 
 
 def _filters(entity, load, rule, rows) -> tuple[str, list]:

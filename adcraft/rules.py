@@ -91,11 +91,16 @@ def days_ahead_sql(column: str) -> str:
     return f"date_diff('day', current_date, CAST(TRY_CAST({_ident(column)} AS TIMESTAMP) AS DATE))"
 
 
+def checked_columns_sql(rules: tuple[Rule, ...]) -> str:
+    """_row_number and the columns the rules check: what a sample of raw needs before frame_columns_sql."""
+    return ", ".join(["_row_number"] + [_ident(c) for c in dict.fromkeys(r.column for r in rules)])
+
+
 def frame_columns_sql(rules: tuple[Rule, ...]) -> str:
     """The select list of the DataFrame GX validates: _row_number, the checked columns and derived columns."""
-    columns = ["_row_number"] + [_ident(c) for c in dict.fromkeys(r.column for r in rules)]
     derived = dict(r.derived for r in rules if r.derived)
-    return ", ".join(columns + [f"CAST({expr} AS DOUBLE) AS {_ident(name)}" for name, expr in derived.items()])
+    return ", ".join([checked_columns_sql(rules)]
+                     + [f"CAST({expr} AS DOUBLE) AS {_ident(name)}" for name, expr in derived.items()])
 
 
 def _range_text(rule: Rule) -> str:
@@ -130,8 +135,8 @@ def to_expectation(rule: Rule):
     return x.ExpectColumnValuesToNotMatchRegex(**common, regex=rule.regex)
 
 
-def to_sql(rule: Rule) -> dict[str, str]:
-    """SQL pieces for warehouse/sql/validate/*.sql: extra columns the predicates need (`derived`), the
+def to_sql(rule: Rule) -> dict:
+    """SQL pieces for one rule: extra columns its predicates need (`derived`, name -> expression), the
     predicate true for a row to quarantine, the readable problem with the offending value, and, for the
     pass/fail decision, the rows checked and the rows GX counts as failing (every copy of a duplicate)."""
     col = _ident(rule.column)
@@ -140,19 +145,20 @@ def to_sql(rule: Rule) -> dict[str, str]:
     cut = f"CASE WHEN length({col}) > {SHOWN_CHARS} THEN left({col}, {SHOWN_CHARS}) || '…' ELSE {col} END"
     shown = "'(personal data, not shown)'" if rule.pii else cut
     value = f"{label} || ' ' || {shown}" if rule.pii else f"printf('%s ''%s''', {label}, {cut})"
-    pieces = {"derived": "", "checked": f"count({col})"}
+    pieces = {"derived": {}, "checked": f"count({col})"}
     if rule.derived:
         name, expr = rule.derived
-        pieces |= {"derived": f", {expr} AS {_ident(name)}", "checked": f"count({_ident(name)})"}
+        pieces |= {"derived": {name: expr}, "checked": f"count({_ident(name)})"}
     if rule.kind == "not_null":
         pieces |= {"predicate": f"{col} IS NULL", "problem": f"{label} || ' is missing'", "checked": "count(*)"}
     elif rule.kind == "unique":
         # Keep the first occurrence in file order; GX flags every occurrence, so `failing` counts all copies.
-        pieces |= {"derived": f", min(_row_number) OVER (PARTITION BY {col}) AS _first_row, "
-                              f"count(*) OVER (PARTITION BY {col}) AS _copies",
-                   "predicate": f"{col} IS NOT NULL AND _row_number > _first_row",
-                   "failing": f"{col} IS NOT NULL AND _copies > 1",
-                   "problem": f"{value} || ' repeats row ' || _first_row"}
+        first, copies = f"{rule.column}__first_row", f"{rule.column}__copies"
+        pieces |= {"derived": {first: f"min(_row_number) OVER (PARTITION BY {col})",
+                               copies: f"count(*) OVER (PARTITION BY {col})"},
+                   "predicate": f"{col} IS NOT NULL AND _row_number > {_ident(first)}",
+                   "failing": f"{col} IS NOT NULL AND {_ident(copies)} > 1",
+                   "problem": f"{value} || ' repeats row ' || {_ident(first)}"}
     elif rule.kind == "between":
         number = _ident(rule.derived[0])
         bounds = [f"{number} {'>' if rule.strict_min else '>='} {rule.min!r}"] if rule.min is not None else []
@@ -177,6 +183,37 @@ def to_sql(rule: Rule) -> dict[str, str]:
                    "problem": f"{value} || {_literal(verb + rule.regex)}"}
     pieces.setdefault("failing", pieces["predicate"])
     return pieces
+
+
+@cache
+def load_sql(rules: tuple[Rule, ...]) -> dict[str, str]:
+    """SQL pieces for warehouse/sql/validate/*.sql, which check all of an entity's rules in one pass over a
+    load: the derived columns the rules need; each rule's predicate and failing test computed once per row
+    (`flags`, as columns _q<i> and _f<i>); every rule's checked and failing counts from them, in rule order;
+    whether a row breaks any rule; each rule's problem (null where the row passes it) as a list of
+    {'i': rule number, 'problem': ...}; and the rules as VALUES rows (i, rule, column, severity, reason, fix,
+    kind)."""
+    pieces = [to_sql(rule) for rule in rules]
+    derived = {name: expr for p in pieces for name, expr in p["derived"].items()}
+    flags, counts = [], []
+    for i, p in enumerate(pieces, 1):
+        flags.append(f"({p['predicate']}) AS _q{i}")
+        failing = f"_q{i}"
+        if p["failing"] != p["predicate"]:
+            flags.append(f"({p['failing']}) AS _f{i}")
+            failing = f"_f{i}"
+        counts.append(f"{p['checked']}, count(*) FILTER (WHERE {failing})")
+    return {
+        "derived": "".join(f", {expr} AS {_ident(name)}" for name, expr in derived.items()),
+        "flags": ", ".join(flags),
+        "counts": ", ".join(counts),
+        "any_flag": " OR ".join(f"_q{i}" for i in range(1, len(pieces) + 1)),
+        "problems": ", ".join(f"{{'i': {i}, 'problem': CASE WHEN {p['predicate']} THEN {p['problem']} END}}"
+                              for i, p in enumerate(pieces, 1)),
+        "rules": ", ".join(f"({i}, {_literal(r.name)}, {_literal(r.column)}, {_literal(r.severity)}, "
+                           f"{_literal(r.reason)}, {_literal(r.fix)}, {_literal(r.kind)})"
+                           for i, r in enumerate(rules, 1)),
+    }
 
 
 def passes(rule: Rule, checked: int, failing: int) -> bool:

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 import duckdb
 
 from adcraft.config import load_source
-from adcraft.db import migrate, sql
+from adcraft.db import migrate
 from adcraft.landing import checksum, land, prepare
 from adcraft.mapping import MappingError, inputs
-from adcraft.quarantine import quarantine_rule
-from adcraft.rules import load_rules, passes, to_sql
+from adcraft.quarantine import check_load
+from adcraft.rules import load_rules, passes
 
 PREVIEW_ROWS = 3
 
@@ -53,11 +53,11 @@ def check_source(ref: str) -> list[FileCheck]:
                 check.errors.append(str(exc))
                 continue
             pii = set(item.spec.pii_columns)
-            for rule in load_rules(item.entity, frozenset(pii)):
-                quarantine_rule(con, load_id, item.entity, item.label.rsplit("/", 1)[-1], rule)
-                pii |= {rule.column} if rule.pii else set()
-                checked, failing = con.execute(sql("validate/rule_counts").format(entity=item.entity, **to_sql(rule)),
-                                               {"load_id": load_id}).fetchone()
+            rules = load_rules(item.entity, frozenset(pii))
+            pii |= {rule.column for rule in rules if rule.pii}
+            counts = check_load(con, load_id, item.entity, item.label.rsplit("/", 1)[-1], rules)
+            for rule in rules:
+                checked, failing, _ = counts[rule.name]
                 if rule.severity == "critical" and not passes(rule, checked, failing):
                     check.failed_rules.append(f"{rule.name} fails on {failing} of {checked} rows "
                                               f"(at least {rule.mostly:.0%} must pass)")

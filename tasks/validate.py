@@ -7,19 +7,23 @@ held in quarantine. A failed critical rule on the newest load of a file stops th
 on this run and on every re-run, until the file is replaced or the rows are released.
 
 A load larger than `validation_sample_rows` is checked by GX on a seeded random sample of that size, since
-GX validates a pandas frame in memory; the SQL side still checks every row and decides pass or fail.
+GX validates a pandas frame in memory; the SQL side still checks every row and decides pass or fail. The SQL
+checks every rule in one pass per load (adcraft/quarantine.py), while GX is imported on another thread.
 """
 
+import importlib
 import json
 import logging
 import math
+import threading
+from concurrent.futures import Future
 
 from prefect import task
 
 from adcraft.config import load_source
 from adcraft.db import sql, warehouse
-from adcraft.quarantine import quarantine_rule
-from adcraft.rules import Rule, frame_columns_sql, load_rules, passes, to_expectation, to_sql
+from adcraft.quarantine import check_load
+from adcraft.rules import Rule, checked_columns_sql, frame_columns_sql, load_rules, passes, to_expectation
 from adcraft.settings import get_settings
 from adcraft.stages import timed_stage
 from adcraft.validation_report import blocking_message, publish_results
@@ -35,32 +39,41 @@ class CriticalDataError(RuntimeError):
 @task(name="validate")
 @timed_stage
 def validate_loads() -> dict:
-    """Validate each load in ops.loads that has no validation results yet, then stop on critical failures."""
+    """Validate each load in ops.loads that has no validation results yet, then stop on critical failures.
+    All of them in one transaction: the SQL checks first (every row of every load, while GX is imported on
+    another thread), then GX on each load and the results."""
     with warehouse() as con:
         pending = con.execute(sql("validate/pending_loads")).fetchall()
+    gx_import = _import_in_background("great_expectations") if pending else None
     entities: dict[str, dict] = {}
-    context = _gx_context() if pending else None
     settings = get_settings()
-    for load_id, entity, source_file, row_count, source_name in pending:
-        rules = load_rules(entity, _source_pii(source_name, entity))
-        sample = row_count if row_count <= settings.validation_sample_rows else settings.validation_sample_rows
-        with warehouse() as con:
-            frame = con.execute(_frame_sql(rules, entity, sample < row_count, sample, settings.seed), [load_id]).df()
-        results = _run_suite(context, load_id, entity, rules, frame)
-        del frame  # free it before the next load
-        file_name = source_file.rsplit("/", 1)[-1]
-        with warehouse() as con:
-            quarantined = _record(con, load_id, entity, file_name, row_count, rules, results,
-                                  sampled=sample < row_count)
-        totals = entities.setdefault(entity, {"rows_checked": 0, "rows_quarantined": 0, "failed_rules": [],
-                                              "warnings": []})
-        totals["rows_checked"] += row_count
-        totals["rows_quarantined"] += quarantined
-        for rule in rules:
-            kind = "failed_rules" if rule.severity == "critical" else "warnings"
-            if not results[rule.name]["success"] and rule.name not in totals[kind]:
-                totals[kind].append(rule.name)
     with warehouse() as con:
+        con.execute("BEGIN")
+        try:
+            checked = []
+            for load_id, entity, source_file, row_count, source_name in pending:
+                rules = load_rules(entity, _source_pii(source_name, entity))
+                checks = check_load(con, load_id, entity, source_file.rsplit("/", 1)[-1], rules)
+                checked.append((load_id, entity, row_count, rules, checks))
+            context = _gx_context(gx_import) if pending else None
+            for load_id, entity, row_count, rules, checks in checked:
+                sampled = row_count > settings.validation_sample_rows
+                frame = _frame(con, rules, entity, load_id, row_count, settings.validation_sample_rows, settings.seed)
+                results = _run_suite(context, load_id, entity, rules, frame)
+                del frame  # free it before the next load
+                quarantined = _record(con, load_id, entity, row_count, rules, checks, results, sampled)
+                totals = entities.setdefault(entity, {"rows_checked": 0, "rows_quarantined": 0, "failed_rules": [],
+                                                      "warnings": []})
+                totals["rows_checked"] += row_count
+                totals["rows_quarantined"] += quarantined
+                for rule in rules:
+                    kind = "failed_rules" if rule.severity == "critical" else "warnings"
+                    if not results[rule.name]["success"] and rule.name not in totals[kind]:
+                        totals[kind].append(rule.name)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
         blocking = con.execute(sql("validate/blocking")).fetchall()
         report = publish_results(con, [p[0] for p in pending], blocking)
     if blocking:
@@ -78,14 +91,46 @@ def _source_pii(source_name: str | None, entity: str) -> frozenset[str]:
     return frozenset(spec.pii_columns) if spec else frozenset()
 
 
-def _frame_sql(rules: tuple[Rule, ...], entity: str, sampled: bool, rows: int, seed: int) -> str:
-    sample = f" USING SAMPLE reservoir({rows} ROWS) REPEATABLE ({seed})" if sampled else ""
-    return (f"SELECT * FROM (SELECT {frame_columns_sql(rules)} FROM raw.{entity} WHERE _load_id = ?){sample} "
+def _frame(con, rules: tuple[Rule, ...], entity: str, load_id: str, row_count: int, sample_rows: int, seed: int):
+    """The DataFrame GX validates: every row of the load, or a seeded random sample of `sample_rows` rows of a
+    larger load. For that, DuckDB first draws random vectors of 2048 rows holding about three times as many
+    rows (the scan skips the others), then the sample from those; if that came back short, from every row."""
+    if row_count <= sample_rows:
+        return con.execute(_frame_sql(rules, entity), [load_id]).df()
+    share = 300 * sample_rows / row_count
+    if share < 100:
+        frame = con.execute(_frame_sql(rules, entity, sample_rows, seed, share), [load_id]).df()
+        if len(frame) == sample_rows:
+            return frame
+    return con.execute(_frame_sql(rules, entity, sample_rows, seed), [load_id]).df()
+
+
+def _frame_sql(rules: tuple[Rule, ...], entity: str, rows: int | None = None, seed: int = 0,
+               vectors_percent: float | None = None) -> str:
+    # Sample the raw text first, then derive the numbers and dates from the sample only.
+    vectors = f" TABLESAMPLE {vectors_percent:.6f}% (system, {seed})" if vectors_percent else ""
+    sample = f" USING SAMPLE reservoir({rows} ROWS) REPEATABLE ({seed})" if rows else ""
+    return (f"SELECT {frame_columns_sql(rules)} "
+            f"FROM (SELECT {checked_columns_sql(rules)} FROM raw.{entity}{vectors} WHERE _load_id = ?){sample} "
             "ORDER BY _row_number")
 
 
-def _gx_context():
-    import great_expectations as gx  # 6-9 s to import, so only when there is something to validate
+def _import_in_background(module: str) -> Future:
+    """Start importing a module on another thread; the future's result is the module."""
+    future: Future = Future()
+
+    def run():
+        try:
+            future.set_result(importlib.import_module(module))
+        except BaseException as exc:  # handed to whoever waits for it
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name=f"import-{module}", daemon=True).start()
+    return future
+
+
+def _gx_context(gx_import: Future):
+    gx = gx_import.result()  # imported meanwhile (3-9 s), and only when there is something to validate
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     # GX announces its temporary docs folder at INFO on every run; that is noise in a nightly log.
@@ -122,44 +167,36 @@ def _run_suite(context, load_id: str, entity: str, rules: tuple[Rule, ...], fram
     return by_rule
 
 
-def _record(con, load_id, entity, file_name, row_count, rules, results, sampled: bool) -> int:
-    """Quarantine failing rows and store GX's results for one load, in one transaction. When GX saw only a
-    sample, the stored counts and success are SQL's over every row, and GX's sample figures go in details."""
-    con.execute("BEGIN")
-    try:
-        for rule in rules:
-            gx_result = results[rule.name]
-            pieces = to_sql(rule)
-            quarantined = quarantine_rule(con, load_id, entity, file_name, rule)
-            checked, failing = con.execute(sql("validate/rule_counts").format(entity=entity, **pieces),
-                                           {"load_id": load_id}).fetchone()
-            drift = _drift(rule, gx_result, quarantined, checked, failing, sampled)
-            details = {k: gx_result[k] for k in ("unexpected_percent", "sample_values")}
-            details |= {"unexpected_rows": gx_result["unexpected_rows"][:DETAIL_ROWS],
-                        "unexpected_rows_truncated": len(gx_result["unexpected_rows"]) > DETAIL_ROWS,
-                        "quarantined": quarantined, "mostly": rule.mostly, "sql_checked": checked,
-                        "sql_failing": failing, "exception": gx_result["exception"] or drift}
-            if sampled:
-                details |= {"gx_sample_rows": gx_result["element_count"],
-                            "gx_sample_unexpected": gx_result["unexpected_count"]}
-                success, elements, unexpected = passes(rule, checked, failing), checked, failing
-            else:
-                success = gx_result["success"]
-                elements, unexpected = gx_result["element_count"], gx_result["unexpected_count"]
-            _insert_result(con, load_id, entity, rule.name, gx_result["expectation"], rule.column, rule.severity,
-                           success and not drift, elements, unexpected, details)
-        (malformed,) = con.execute("SELECT count(*) FROM quarantine.rows WHERE _load_id = ? AND rule = 'well_formed'",
-                                   [load_id]).fetchone()
-        # Lines the reader could not parse were quarantined at ingest; any of them fails the load.
-        _insert_result(con, load_id, entity, "well_formed", "duckdb_reader", None, "critical", malformed == 0,
-                       row_count, malformed, {"mostly": 1.0, "quarantined": malformed, "exception": None})
-        (rows,) = con.execute(
-            "SELECT count(DISTINCT _row_number) FROM quarantine.rows WHERE entity = ? AND _load_id = ?",
-            [entity, load_id]).fetchone()
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+def _record(con, load_id, entity, row_count, rules, checks, results, sampled: bool) -> int:
+    """Store GX's results for one load beside SQL's (`checks`, from check_load). When GX saw only a sample,
+    the stored counts and success are SQL's over every row, and GX's sample figures go in details. Returns
+    the load's rows in quarantine."""
+    for rule in rules:
+        gx_result = results[rule.name]
+        checked, failing, quarantined = checks[rule.name]
+        drift = _drift(rule, gx_result, quarantined, checked, failing, sampled)
+        details = {k: gx_result[k] for k in ("unexpected_percent", "sample_values")}
+        details |= {"unexpected_rows": gx_result["unexpected_rows"][:DETAIL_ROWS],
+                    "unexpected_rows_truncated": len(gx_result["unexpected_rows"]) > DETAIL_ROWS,
+                    "quarantined": quarantined, "mostly": rule.mostly, "sql_checked": checked,
+                    "sql_failing": failing, "exception": gx_result["exception"] or drift}
+        if sampled:
+            details |= {"gx_sample_rows": gx_result["element_count"],
+                        "gx_sample_unexpected": gx_result["unexpected_count"]}
+            success, elements, unexpected = passes(rule, checked, failing), checked, failing
+        else:
+            success = gx_result["success"]
+            elements, unexpected = gx_result["element_count"], gx_result["unexpected_count"]
+        _insert_result(con, load_id, entity, rule.name, gx_result["expectation"], rule.column, rule.severity,
+                       success and not drift, elements, unexpected, details)
+    (malformed,) = con.execute("SELECT count(*) FROM quarantine.rows WHERE _load_id = ? AND rule = 'well_formed'",
+                               [load_id]).fetchone()
+    # Lines the reader could not parse were quarantined at ingest; any of them fails the load.
+    _insert_result(con, load_id, entity, "well_formed", "duckdb_reader", None, "critical", malformed == 0,
+                   row_count, malformed, {"mostly": 1.0, "quarantined": malformed, "exception": None})
+    (rows,) = con.execute(
+        "SELECT count(DISTINCT _row_number) FROM quarantine.rows WHERE entity = ? AND _load_id = ?",
+        [entity, load_id]).fetchone()
     return rows
 
 
