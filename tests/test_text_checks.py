@@ -472,6 +472,8 @@ def test_another_company_s_name_breaks_the_brand_rules():
     result = check("Loved by Keskirk International and Norden Beauty: the Linen Shirt.")["brand_rules"]
     assert not result.passed and '"Keskirk International", "Norden Beauty"' in result.reason
     assert check("Northwind Outfitters brings you the Linen Shirt in navy.")["brand_rules"].passed
+    elsewhere = check("The Linen Shirt in navy, now available on Amazon.")["brand_rules"]
+    assert not elsewhere.passed and '"Amazon"' in elsewhere.reason
 
 
 def test_a_banned_word_is_banned_in_every_form():

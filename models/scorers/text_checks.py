@@ -566,6 +566,7 @@ def safety(item: CopyCandidate, profanity: float) -> CheckResult:
 # --- brand_rules, artifacts -------------------------------------------------------------------
 
 
+OTHER_SELLER = _phrases(LEX["other_sellers"])
 COMPANY = re.compile(
     r"\b([A-Z][\w'&]*)\s+(?:" + "|".join(re.escape(s) for s in LEX["company_suffixes"]) + r")\b")
 
@@ -577,6 +578,7 @@ def brand_rules(item: CopyCandidate, banned: re.Pattern | None, own_names: froze
     problems = [f"uses the brand's banned word {_quote(words)}"] if words else []
     own = own_names | set(WORD.findall(_product_text(item.product, "name", "brand", "category")))
     others = [m.group(0) for m in COMPANY.finditer(item.text) if m.group(1).lower() not in own]
+    others += [name for name in _fragments(OTHER_SELLER, item.text) if name.lower() not in own]
     if others:
         problems.append(f"names a company that is neither the brand nor the product's: {_quote(dict.fromkeys(others))}")
     return _hard(item, "brand_rules", problems)
