@@ -129,6 +129,12 @@ def start_stack(stack: Stack, port: int, gpu_worker: bool, review: bool) -> dict
     deployments.ensure_pools_and_limits(log=stack.echo)
     stack.echo("deployments (prefect.yaml):")
     deployments.apply_project(log=stack.echo)
+    demo_exports = get_settings().landing_dir / "demo"
+    if not demo_exports.exists():  # so that demo-nightly has a shop to read on a fresh clone
+        from adcraft.demo_shop import generate_demo_shop
+
+        generate_demo_shop(demo_exports, scale=1.0, seed=get_settings().seed)
+        stack.echo(f"demo shop: wrote its exports to {demo_exports} for the demo-nightly deployment")
     pools = [deployments.PROCESS_POOL] + ([deployments.GPU_POOL] if gpu_worker else [])
     for pool in pools:
         stack.start(f"worker-{pool}", [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool,

@@ -14,7 +14,6 @@ import pytest
 from typer.testing import CliRunner
 
 from adcraft.cli import app
-from adcraft.demo_shop import generate_demo_shop
 from adcraft.review.users import add_user
 from adcraft.settings import PROJECT_DIR
 
@@ -28,7 +27,6 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     home = tmp_path_factory.mktemp("serve") / "home"
-    generate_demo_shop(home / "landing" / "demo", scale=0.02, seed=7)
     add_user(home / "reviewers.yaml", "alice", "reviewer", "alice-secret-1")
     port, review_port = free_port(), free_port()
     env = {**os.environ, "ADCRAFT_HOME": str(home), "PREFECT_HOME": str(home / "prefect"),
@@ -72,6 +70,9 @@ def test_serve_creates_pools_the_gpu_limit_and_every_deployment(served):
     output = "".join(served["lines"])
     assert f"Prefect UI          {served['api'].removesuffix('/api')}" in output
     assert f"review app          {served['review']}" in output
+    # A fresh home gets the demo shop's exports, so that demo-nightly has something to read.
+    assert "demo shop: wrote its exports to" in output
+    assert {p.name for p in (served["home"] / "landing" / "demo").iterdir()} >= {"products.csv", "customers.csv"}
 
 
 def test_serve_starts_the_review_app(served):
