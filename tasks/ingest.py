@@ -4,16 +4,20 @@ An export is identified by its entity and checksum, so a re-run (or the same fil
 skipped instead of loading its rows twice. Rows keep their 1-based position in the file as _row_number, so
 validation can point a person at the exact line, and their load as _load_id. Staging later keeps the newest
 row per key, so a changed row in a later export replaces the old one (warehouse/sql/staging).
+
+A CSV is read on one thread (adcraft/mapping.py), so the entities are landed side by side, each on its own
+connection and thread; an entity's files are landed one after the other, in order.
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from prefect import task
 
-from adcraft.config import load_source
+from adcraft.config import Source, load_source
 from adcraft.db import warehouse
-from adcraft.landing import checksum, land, prepare
-from adcraft.mapping import ENTITIES, inputs
+from adcraft.landing import checksum, land, prepare, uncompressed_text
+from adcraft.mapping import ENTITIES, Input, inputs
 from adcraft.stages import TRANSIENT_RETRIES, timed_stage
 
 log = logging.getLogger(__name__)
@@ -28,20 +32,40 @@ def ingest_source(source_ref: str) -> dict:
     if not any(spec.table for spec in source.entities.values()) and not base.is_dir():
         raise FileNotFoundError(f"Landing folder {base} of source {source.name!r} does not exist. "
                                 "Generate it with `adcraft demo`, or fix `folder:` in the source's YAML.")
+    items = inputs(source)
+    by_entity = {entity: [item for item in items if item.entity == entity] for entity in ENTITIES}
+    by_entity = {entity: found for entity, found in by_entity.items() if found}
+    with warehouse() as con, uncompressed_text(con):
+        with ThreadPoolExecutor(max_workers=max(len(by_entity), 1), thread_name_prefix="ingest") as pool:
+            landing = [pool.submit(_land_all, con.cursor(), found, source) for found in by_entity.values()]
+            outcomes = [item for future in landing for item in future.result()]  # raises the first error
     rows_loaded = dict.fromkeys(ENTITIES, 0)
     load_ids, skipped = [], []
-    with warehouse() as con:
-        for item in inputs(source):
+    for item, load_id, rows in outcomes:
+        if load_id is None:
+            skipped.append(item.label.rsplit("/", 1)[-1])
+        else:
+            rows_loaded[item.entity] += rows
+            load_ids.append(load_id)
+    return {"source": source.name, "rows": sum(rows_loaded.values()), "rows_loaded": rows_loaded,
+            "load_ids": load_ids, "skipped": skipped}
+
+
+def _land_all(con, items: list[Input], source: Source) -> list[tuple[Input, str | None, int]]:
+    """Land one entity's new exports in order on this connection: (item, load id or None if skipped, rows)."""
+    outcomes = []
+    try:
+        for item in items:
             prepare(con, item)
             digest = checksum(con, item)
             seen = con.execute("SELECT load_id FROM ops.loads WHERE entity = ? AND checksum = ?",
                                [item.entity, digest]).fetchone()
             if seen:
                 log.info("skipping %s: already loaded as %s", item.label, seen[0])
-                skipped.append(item.label.rsplit("/", 1)[-1])
+                outcomes.append((item, None, 0))
                 continue
             load_id = f"{item.entity}-{digest[:12]}"
-            rows_loaded[item.entity] += land(con, item, source, load_id, digest)
-            load_ids.append(load_id)
-    return {"source": source.name, "rows": sum(rows_loaded.values()), "rows_loaded": rows_loaded,
-            "load_ids": load_ids, "skipped": skipped}
+            outcomes.append((item, load_id, land(con, item, source, load_id, digest)))
+    finally:
+        con.close()
+    return outcomes
