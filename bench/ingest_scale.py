@@ -4,8 +4,8 @@
     python -m bench.run ingest_scale                # the same through the bench runner, at BENCH_SCALE or 200
 
 Every export is written as CSV (order lines too), so both sides read the same bytes. Each side runs in its
-own process, so its peak memory (ru_maxrss) is its own. Prints the figures and writes
-bench/results/ingest_scale.json.
+own process, so its peak memory (ru_maxrss) is its own; disk_mb is the size of its DuckDB file afterwards.
+Prints the figures and writes bench/results/ingest_scale.json.
 """
 
 import argparse
@@ -40,7 +40,13 @@ def _bare(folder: Path) -> dict:
     started = time.perf_counter()
     for name in FILES:
         con.execute(f"CREATE TABLE {name.split('.')[0]} AS SELECT * FROM read_csv(?)", [str(folder / name)])
-    return {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
+    seconds = time.perf_counter() - started
+    con.close()
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "disk_mb": _disk_mb(folder / "bare.duckdb")}
+
+
+def _disk_mb(path: Path) -> float:
+    return path.stat().st_size / 2**20
 
 
 def _pipeline(folder: Path) -> dict:
@@ -57,7 +63,8 @@ def _pipeline(folder: Path) -> dict:
         stage_start = time.perf_counter()
         run()
         stages[name] = round(time.perf_counter() - stage_start, 2)
-    return {"seconds": time.perf_counter() - started, "stages": stages, "peak_mb": _peak_mb()}
+    return {"seconds": time.perf_counter() - started, "stages": stages, "peak_mb": _peak_mb(),
+            "disk_mb": _disk_mb(folder / "home" / "warehouse.duckdb")}
 
 
 def _child(phase: str, folder: Path) -> dict:
@@ -82,9 +89,10 @@ def main(scale: float | None = None) -> dict:
     figures = {
         "scale": scale, "rows": rows, "rows_per_entity": counts,
         "bare_read_csv": {"seconds": round(bare["seconds"], 2), "rows_per_s": round(rows / bare["seconds"]),
-                          "peak_mb": round(bare["peak_mb"])},
+                          "peak_mb": round(bare["peak_mb"]), "disk_mb": round(bare["disk_mb"])},
         "pipeline": {"seconds": round(pipeline["seconds"], 2), "rows_per_s": round(rows / pipeline["seconds"]),
-                     "stages": pipeline["stages"], "peak_mb": round(pipeline["peak_mb"])},
+                     "stages": pipeline["stages"], "peak_mb": round(pipeline["peak_mb"]),
+                     "disk_mb": round(pipeline["disk_mb"])},
     }
     figures["throughput_ratio"] = round(bare["seconds"] / pipeline["seconds"], 3)
     return figures
