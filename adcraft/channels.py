@@ -59,7 +59,7 @@ CONTENT_TYPES: dict[str, ContentType] = {
     for ct in (
         ContentType("google_rsa", "google_rsa", "Google responsive search ad", (
             FieldSpec("headline", 30, min_chars=10, max_new_tokens=24, keep=5, min_lines=3, max_lines=15),
-            FieldSpec("description", 90, min_chars=30, max_new_tokens=40, keep=2, min_lines=2, max_lines=4,
+            FieldSpec("description", 90, min_chars=30, max_new_tokens=40, keep=3, min_lines=2, max_lines=4,
                       names_product=False),
         ), per_product=True),
         ContentType("meta_feed", "meta_feed", "Meta feed ad", (

@@ -26,9 +26,9 @@ def _copy_candidates(rows) -> list[CopyCandidate]:
     return [
         CopyCandidate(
             item_id, content_type, field, text, json.loads(product),
-            link_template.format(sku=sku) if link_template else None, brief_id, variant,
+            link_template.format(sku=sku) if link_template else None, brief_id, variant, from_facts,
         )
-        for item_id, brief_id, content_type, field, variant, text, product, sku, link_template in rows
+        for item_id, brief_id, content_type, field, variant, text, product, sku, link_template, from_facts in rows
     ]
 
 

@@ -57,6 +57,8 @@ def test_sms_slots_the_true_price_and_the_link_after_what_the_model_writes():
     assert line == f"Northwind: the Harbour Linen Shirt is back in navy. 59.00 EUR: {LINK}"
     assert sms.room == 160 - len(f" 59.00 EUR: {LINK}")
     assert sms.compose(["The Harbour Linen Shirt, 59.00 EUR."]) == f"The Harbour Linen Shirt, 59.00 EUR. {LINK}"
+    # The amount in another form is still the price: it is not stated twice ("59,00 Euros 59.00 EUR").
+    assert sms.compose(["The Harbour Linen Shirt, 59,00 Euros."]) == f"The Harbour Linen Shirt, 59,00 Euros. {LINK}"
     assert f"at most {sms.room} characters" in sms.conversation(0, 0, {})[-1]["content"]
 
 
@@ -74,9 +76,12 @@ def test_a_product_description_is_sentences_between_facts_and_bullets_are_facts_
 
 def test_an_rsa_starts_with_headlines_written_from_facts_and_candidates_take_angles_in_turn():
     headline = prompt("google_rsa", "headline", segment=None)
-    assert headline.fact_lines == ["Harbour Linen Shirt", "Linen Shirt in Navy"]
+    assert headline.fact_lines == ["Harbour Linen Shirt", "Linen Shirt in Navy", "Linen Shirt, 59.00 EUR"]
     long_name = {**SHIRT, "name": "Harbour Washed Linen Camp Shirt XL", "material": None, "colours": None}
     assert prompt("google_rsa", "headline", long_name).fact_lines == []  # nothing that fits, nothing made up
+    assert prompt("google_rsa", "description", segment=None).fact_lines == [
+        "Harbour Linen Shirt in navy and sand, made of linen. 59.00 EUR.",
+        "Shop the Harbour Linen Shirt at Northwind Outfitters."]
     asked = {headline.conversation(0, c, {})[-1]["content"].splitlines()[-1] for c in range(6)}
     assert len(asked) == len(headline.parts[0]) == 3
 

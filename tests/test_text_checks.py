@@ -492,4 +492,21 @@ def test_words_that_are_no_english_words_fail_the_language_check():
 
 def test_copy_that_speaks_as_a_person_loses_quality():
     result = check("I'm happy to craft the Linen Shirt for you!")["quality"]
-    assert "speaks as a person" in result.reason
+    assert "speaks as a person" in result.reason and result.score < 0.75  # never approved
+
+
+def test_a_line_written_from_facts_is_checked_as_a_fact_not_as_an_ad_line():
+    text = "Linen Shirt, 39.00 EUR"
+    fact = CopyCandidate("f1", "google_rsa", "headline", text, PRODUCT, LINK, "b1", 0, from_facts=True)
+    model = CopyCandidate("m1", "google_rsa", "headline", text, PRODUCT, LINK, "b1", 1)
+    results = check_copy([fact, model], BRAND, PII, recent=[text])  # published yesterday, word for word
+    by_item = {(r.item_id, r.check_name): r for r in results}
+    assert ("f1", "near_duplicate") not in by_item and by_item[("f1", "grounding")].passed
+    assert not by_item[("m1", "near_duplicate")].passed  # the model's line must say something new
+
+
+def test_a_rare_word_in_front_of_the_rest_of_the_name_renames_the_product():
+    loafers = {"name": "Evergreen Felt Loafers", "material": "felt"}
+    result = check("Ember Felt Loafers for cold floors.", "google_rsa", product=loafers)["grounding"]
+    assert not result.passed and 'misspells the product name: "Ember"' in result.reason
+    assert check("Shop Felt Loafers for cold floors.", "google_rsa", product=loafers)["grounding"].passed

@@ -51,6 +51,8 @@ class CopyCandidate:
     brief_id: str | None = None
     """Set for stored lines, so the format check can assemble a brief's lines into an item."""
     variant: int = 0
+    from_facts: bool = False
+    """The template wrote it from the product's facts ("Canvas Backpack, 141.95 EUR"); no model did."""
 
 
 @dataclass(frozen=True)
@@ -360,6 +362,11 @@ next to the rest of the name ("Softshell Glettle") a looser match is enough than
 its own ("Kester" for "Kestrel")."""
 
 
+RENAMING_WORD = 4.0
+"""wordfreq Zipf frequency under which a word in front of the rest of the name renames the product; common
+words ("Shop Felt Loafers", "Classic Felt Loafers") only describe it."""
+
+
 def _misspells(word: str, target: str, similarity: float) -> bool:
     return (
         word[0] == target[0] and _stem(word) != _stem(target)
@@ -387,7 +394,13 @@ def _name_problems(text: str, product: dict) -> list[str]:
             len(n) >= 4 and not (n.startswith(lower) or lower.startswith(n))
             and _misspells(lower, n, NAME_LOOKALIKE_SIMILARITY) for n in name
         )
-        if lookalike or any(_misspells(lower, n, NAME_NEIGHBOUR_SIMILARITY) for n in neighbours):
+        # A rare word where the name's first word belongs: "Ember Felt Loafers" for "Evergreen Felt Loafers".
+        renamed = (
+            len(name) >= 3 and word[0].isupper() and lower not in name and i + 2 < len(words)
+            and [w.lower() for w in words[i + 1:i + len(name)]] == name[1:]
+            and zipf_frequency(lower, "en") < RENAMING_WORD
+        )
+        if lookalike or renamed or any(_misspells(lower, n, NAME_NEIGHBOUR_SIMILARITY) for n in neighbours):
             garbled.append(word)
     if not garbled:
         return []
@@ -724,6 +737,7 @@ def _shouting(item: CopyCandidate, brand: Brand) -> list[str]:
 
 FIRST_PERSON = re.compile(r"(?<!\w)(?:I|I['’](?:m|ve|ll|d)|myself)(?!\w)")
 """Copy speaks for the brand ("we", or no one); a small model slips into "I'm happy to craft your shoes!"."""
+FIRST_PERSON_SCORE = 0.6
 
 
 def quality(item: CopyCandidate, brand: Brand, avoided: re.Pattern | None) -> CheckResult:
@@ -743,13 +757,15 @@ def quality(item: CopyCandidate, brand: Brand, avoided: re.Pattern | None) -> Ch
     if bangs >= 2:
         loud.append(f"uses {bangs} exclamation marks")
     parts.append((0.1, 0.0 if loud else 1.0, "; ".join(loud) or None))
-    speaker = _fragments(FIRST_PERSON, item.text)
-    parts.append((0.1, 0.0, f"speaks as a person ({_quote(speaker)}), not as the brand") if speaker else (0.1, 1.0, None))
     if spec is not None and spec.link:
         linked = bool(item.link) and item.link in item.text
         parts.append((0.1, 1.0 if linked else 0.0, None if linked else "has no link to the product page"))
     score = sum(w * s for w, s, _ in parts) / sum(w for w, _, _ in parts)
-    return _result(item, "quality", False, score, [n for _, _, n in parts if n])
+    notes = [n for _, _, n in parts if n]
+    if speaker := _fragments(FIRST_PERSON, item.text):  # a person talking is not the brand: never approved
+        score = min(score, FIRST_PERSON_SCORE)
+        notes.append(f"speaks as a person ({_quote(speaker)}), not as the brand")
+    return _result(item, "quality", False, score, notes)
 
 
 LANGUAGE_ID = py3langid.langid.LanguageIdentifier.from_model_file(py3langid.langid.MODEL_FILE, norm_probs=True)
@@ -845,7 +861,7 @@ def check_copy(
             readability(item),
         ]
         # A line written from product facts ("Price: 59.00 EUR") is no ad line: it need not name the product,
-        # sound like its description, or differ from another product's same fact.
+        # sound like its description, or differ from another product's same fact or yesterday's same line.
         if not _from_facts(item):
             results += [quality(item, brand, avoided), relevance, duplicate]
     return results
@@ -853,4 +869,4 @@ def check_copy(
 
 def _from_facts(item: CopyCandidate) -> bool:
     spec = _field_spec(item)
-    return spec is not None and spec.from_facts
+    return item.from_facts or (spec is not None and spec.from_facts)
