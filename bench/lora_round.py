@@ -46,6 +46,12 @@ def _fill(home: Path) -> None:
     source = os.environ.get("LORA_BENCH_HOME")
     if source:
         shutil.copy(Path(source) / "warehouse.duckdb", home / "warehouse.duckdb")
+        import duckdb
+
+        # A round that ran there may have promoted a champion: measure against the base model, as a first
+        # round does.
+        with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+            con.execute("UPDATE ops.model_registry SET status = 'retired' WHERE status = 'champion'")
         return
     from adcraft.demo_shop import generate_demo_shop
     from flows.nightly import nightly_campaign
