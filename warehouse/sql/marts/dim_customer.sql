@@ -24,10 +24,11 @@ scored AS (
         coalesce(a.revenue, 0) AS revenue,
         date_diff('day', CAST(a.last_order_at AS DATE), getvariable('as_of')) AS recency_days,
         date_diff('day', CAST(a.first_order_at AS DATE), getvariable('as_of')) AS tenure_days,
-        -- 5 is best: recent, frequent, high spend. Customers with no orders get no scores.
-        CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.last_order_at) END AS r_score,
-        CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.orders, a.revenue) END AS f_score,
-        CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.revenue) END AS m_score,
+        -- 5 is best: recent, frequent, high spend. Customers with no orders get no scores. Ties are broken by
+        -- customer_id, so a customer at a quintile's edge lands in the same one on every run.
+        CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.last_order_at, c.customer_id) END AS r_score,
+        CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.orders, a.revenue, c.customer_id) END AS f_score,
+        CASE WHEN a.orders IS NOT NULL THEN ntile(5) OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.revenue, c.customer_id) END AS m_score,
         CASE WHEN a.orders IS NOT NULL THEN percent_rank() OVER (PARTITION BY a.orders IS NOT NULL ORDER BY a.revenue) END AS revenue_rank
     FROM staging.stg_customers AS c
     LEFT JOIN activity AS a USING (customer_id)
