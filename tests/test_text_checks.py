@@ -138,7 +138,7 @@ BAD = [
     ("meta_feed", "The #1 Linen Shirt in navy, made for long summer days. Easy care, built to last.", "safety",
      '"#1"'),
     ("meta_feed", "The best in the world: the Linen Shirt in navy, made for long summer days.", "safety",
-     '"best in the world"'),
+     '"the best in the world"'),
     ("meta_feed", "The Linen Shirt in navy, clinically proven to help you lose weight this summer.", "safety",
      '"clinically proven"'),
     # brand_rules
