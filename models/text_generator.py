@@ -131,12 +131,12 @@ class TextGenerator:
         with torch.inference_mode():
             cache = None
             if shared:
-                cache = self.model(input_ids=input_ids[:1, :shared], use_cache=True).past_key_values
+                cache = self.model(input_ids=input_ids[:1, :shared], use_cache=True).cache
                 cache.batch_repeat_interleave(len(ids))
             output = self.model.generate(
                 input_ids=input_ids,
                 attention_mask=attention_mask,
-                past_key_values=cache,
+                cache=cache,
                 max_new_tokens=max_new_tokens,
                 do_sample=True,
                 temperature=sampling.temperature,
