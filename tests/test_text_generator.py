@@ -54,9 +54,11 @@ def test_without_a_promoted_champion_generation_uses_the_default_model(adcraft_h
     assert load_text_generator(get_settings().models_dir).version.startswith("smollm2-135m-instruct@")
 
 
-def test_sharing_the_prompt_opening_changes_no_output(generator):
-    """The shared-prefix cache only saves work: plain left-padded generate gives the same text."""
-    conversations = [CONVERSATION, [CONVERSATION[0], {"role": "user", "content": "Write one word."}]]
+def test_sharing_the_prompt_opening_and_repeated_prompts_changes_no_output(generator):
+    """Running the shared opening once, and a repeated prompt (best-of-N) once, only saves work: plain
+    left-padded generate over the same list gives the same text."""
+    other = [CONVERSATION[0], {"role": "user", "content": "Write one word."}]
+    conversations = [CONVERSATION, other, CONVERSATION, other, other]
     cached = generator.generate(conversations, max_new_tokens=8, seed=5)
 
     tokenizer = generator.tokenizer

@@ -210,6 +210,12 @@ SIZE_NUMBERS = re.compile(r"\bsizes?\s+(?:up to\s+|from\s+)?(\d{1,2})(?:\s*(?:to
 SIZE_COUNT = re.compile(r"\b(\d+)\s+(?:different\s+|available\s+)?sizes\b", re.IGNORECASE)
 EVERY_SIZE = re.compile(r"\b(?:all|every|any)\s+sizes?\b", re.IGNORECASE)
 FEATURE = _phrases(LEX["feature_claims"])
+PRODUCT_TYPE = _claims([word for words in LEX["product_types"].values() for word in words])
+PAIRED = re.compile(r"\b(?:with|over|under|underneath|beneath|into|alongside|beside)\b", re.IGNORECASE)
+TYPE_GROUPS: dict[str, set[str]] = {}  # word -> the groups it belongs to
+for _group, _words in LEX["product_types"].items():
+    for _word in _words:
+        TYPE_GROUPS.setdefault(_word, set()).add(_group)
 
 
 def _number_value(words: str) -> int:
@@ -326,6 +332,22 @@ def _size_problems(text: str, product: dict) -> list[str]:
     return problems
 
 
+def _type_problems(text: str, product: dict) -> list[str]:
+    """Words for another kind of product: "Sleek corduroy tshirt" about cargo pants. What the product goes
+    with is no claim about it: "pairs with shorts or chinos", "layer it over a shirt"."""
+    own = _product_text(product, "name", "category", "description")
+    groups = {g for m in PRODUCT_TYPE.finditer(_product_text(product, "name", "category"))
+              for g in TYPE_GROUPS[m.group("base").lower()]}
+    wrong = [m.group(0) for m in PRODUCT_TYPE.finditer(text)
+             if not re.search(rf"(?<!\w){re.escape(m.group(0).lower())}(?!\w)", own)
+             and not TYPE_GROUPS[m.group("base").lower()] & groups
+             and not PAIRED.search(re.split(r"[.!?;:]", text[:m.start()])[-1])]
+    if not wrong:
+        return []
+    return [f"calls the product {_quote(dict.fromkeys(wrong))}, but it is \"{product.get('name')}\" "
+            f"({product.get('category') or 'no category'})"]
+
+
 def _phrase_stems(phrase: str) -> re.Pattern:
     """Any form of each word of the phrase, its words apart by spaces or hyphens: "recycled" finds
     "recycling", "eco-friendly" "eco friendly"."""
@@ -400,7 +422,12 @@ def _name_problems(text: str, product: dict) -> list[str]:
             and [w.lower() for w in words[i + 1:i + len(name)]] == name[1:]
             and zipf_frequency(lower, "en") < RENAMING_WORD
         )
-        if lookalike or renamed or any(_misspells(lower, n, NAME_NEIGHBOUR_SIMILARITY) for n in neighbours):
+        # The name's opening words, then a word of its own: "Kestrel Nubuck Sleek Cloak" for "Kestrel Nubuck
+        # Slippers".
+        cut_short = word[0].isupper() and lower not in name and any(
+            i >= k and [w.lower() for w in words[i - k:i]] == name[:k] for k in range(2, len(name))
+        )
+        if lookalike or renamed or cut_short or any(_misspells(lower, n, NAME_NEIGHBOUR_SIMILARITY) for n in neighbours):
             garbled.append(word)
     if not garbled:
         return []
@@ -427,7 +454,7 @@ def grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None)
         made_of = product.get("material") or "an unlisted material"
         problems.append(f"names {_quote(materials)} but the product is made of {made_of}")
     problems += _scarcity_problems(text, product) + _size_problems(text, product) + _name_problems(said, product)
-    problems += _feature_problems(text, product)
+    problems += _feature_problems(text, product) + _type_problems(said, product)
     if problems and text != said:
         problems.append("(number words were read as digits)")
     return _hard(item, "grounding", problems)
@@ -580,6 +607,7 @@ def safety(item: CopyCandidate, profanity: float) -> CheckResult:
 
 
 OTHER_SELLER = _phrases(LEX["other_sellers"])
+SMS_SENDER = re.compile(r"\s*([^:\n]{1,40}?):\s")
 COMPANY = re.compile(
     r"\b([A-Z][\w'&]*)\s+(?:" + "|".join(re.escape(s) for s in LEX["company_suffixes"]) + r")\b")
 
@@ -594,6 +622,12 @@ def brand_rules(item: CopyCandidate, banned: re.Pattern | None, own_names: froze
     others += [name for name in _fragments(OTHER_SELLER, item.text) if name.lower() not in own]
     if others:
         problems.append(f"names a company that is neither the brand nor the product's: {_quote(dict.fromkeys(others))}")
+    # An SMS opens with its sender, as the prompt's example does: "Tokyo, Japan: ..." is not the brand
+    # ("New in: ..." is no sender's name).
+    sender = SMS_SENDER.match(item.text) if item.content_type == "sms" else None
+    label = WORD.findall(sender.group(1)) if sender else []
+    if label and all(w[0].isupper() for w in label) and not {w.lower() for w in label} <= own:
+        problems.append(f'opens with the sender "{sender.group(1)}", which is not the brand')
     return _hard(item, "brand_rules", problems)
 
 
