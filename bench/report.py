@@ -32,9 +32,12 @@ def nightly_section(r: dict | None) -> list[str]:
     lines = ["## Nightly run (demo campaign)", ""]
     if not r:
         return lines + _missing("nightly")
+    server = r.get("ephemeral_server_start_seconds")
     lines += [f"Wall time **{r['wall_seconds']} s**, of which Prefect's own overhead (wall time outside the stages) "
               f"is **{r['prefect_overhead_pct']}%**; {r['copy_items']} copy items, approval rate "
-              f"{100 * r['approval_rate']:.0f}%.", ""]
+              f"{100 * r['approval_rate']:.0f}%."
+              + (f" Before it, starting the ephemeral API server took {server} s (once per process)." if server else ""),
+              ""]
     return lines + _table(["stage", "seconds"], [[k, v] for k, v in r["stage_seconds"].items()])
 
 
