@@ -79,6 +79,13 @@ def test_an_rsa_starts_with_headlines_written_from_facts_and_candidates_take_ang
     assert headline.fact_lines == ["Harbour Linen Shirt", "Linen Shirt in Navy", "Linen Shirt, 59.00 EUR"]
     long_name = {**SHIRT, "name": "Harbour Washed Linen Camp Shirt XL", "material": None, "colours": None}
     assert prompt("google_rsa", "headline", long_name).fact_lines == []  # nothing that fits, nothing made up
+    # The noun is what follows the material in the name, or its last word where that would not fit.
+    guard = {**SHIRT, "name": "Orchard Nylon Rash Guard", "material": "nylon", "colours": ["slate"], "price": 84.0}
+    assert prompt("google_rsa", "headline", guard).fact_lines == [
+        "Orchard Nylon Rash Guard", "Nylon Rash Guard in Slate", "Nylon Rash Guard, 84.00 EUR"]
+    pants = {**SHIRT, "name": "Canyon Corduroy Cargo Pants", "material": "corduroy", "colours": ["ecru"], "price": 90.0}
+    assert prompt("google_rsa", "headline", pants).fact_lines == [
+        "Canyon Corduroy Cargo Pants", "Corduroy Cargo Pants in Ecru", "Corduroy Pants, 90.00 EUR"]
     assert prompt("google_rsa", "description", segment=None).fact_lines == [
         "Harbour Linen Shirt in navy and sand, made of linen. 59.00 EUR.",
         "Shop the Harbour Linen Shirt at Northwind Outfitters."]

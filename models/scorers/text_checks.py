@@ -212,10 +212,10 @@ EVERY_SIZE = re.compile(r"\b(?:all|every|any)\s+sizes?\b", re.IGNORECASE)
 FEATURE = _phrases(LEX["feature_claims"])
 PRODUCT_TYPE = _claims([word for words in LEX["product_types"].values() for word in words])
 PAIRED = re.compile(r"\b(?:with|over|under|underneath|beneath|into|alongside|beside)\b", re.IGNORECASE)
-TYPE_GROUPS: dict[str, set[str]] = {}  # word -> the groups it belongs to
-for _group, _words in LEX["product_types"].items():
-    for _word in _words:
-        TYPE_GROUPS.setdefault(_word, set()).add(_group)
+TYPE_GROUPS = {  # word -> the groups it belongs to
+    word: {group for group, words in LEX["product_types"].items() if word in words}
+    for words in LEX["product_types"].values() for word in words
+}
 
 
 def _number_value(words: str) -> int:
