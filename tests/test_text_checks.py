@@ -421,6 +421,8 @@ GILET = {"name": "Skerry Softshell Gilet", "material": "softshell", "category": 
         ("Toys out there, make sure you're wearing SKRY in olive!", GILET, '"SKRY"'),
         ("Dream big, Kester: a Linen Shirt in navy for you.", {"name": "Kestrel Linen Shirt"}, '"Kester"'),
         ("The Harbour Linen Shrit in navy, made for long summer days.", {"name": "Harbour Linen Shirt"}, '"Shrit"'),
+        # No singular of "Canvas": the word cut short.
+        ("The Kestrel Canva Backpack is perfect for your needs!", {"name": "Kestrel Canvas Backpack"}, '"Canva"'),
     ],
 )
 def test_a_garbled_product_name_fails_grounding(text, product, garbled):
@@ -435,6 +437,7 @@ def test_a_garbled_product_name_fails_grounding(text, product, garbled):
         ("The Kestrel can carry a laptop and a Linen Shirt in navy.", {"name": "Kestrel Linen Shirt"}),
         ("The Skerry Softshell gets you through the wind, in olive.", GILET),
         ("Linen shirts with clean lines, in navy and sand.", {}),
+        ("Each Evergreen Felt Loafer is soft underfoot.", {"name": "Evergreen Felt Loafers", "material": "felt"}),
     ],
 )
 def test_words_that_only_resemble_the_name_pass(text, product):

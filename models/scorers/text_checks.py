@@ -389,11 +389,24 @@ RENAMING_WORD = 4.0
 words ("Shop Felt Loafers", "Classic Felt Loafers") only describe it."""
 
 
+SINGULAR_GAP = 1.5
+"""Zipf frequency a name's word minus its final s may fall below the word and still be its singular ("Loafer"
+for "Loafers"); rarer, it is the word cut short ("Canva" for "Canvas")."""
+
+
 def _misspells(word: str, target: str, similarity: float) -> bool:
     return (
-        word[0] == target[0] and _stem(word) != _stem(target)
+        word[0] == target[0] and not _same_word(word, target)
         and SequenceMatcher(None, word, target).ratio() >= similarity
     )
+
+
+def _same_word(word: str, target: str) -> bool:
+    """The word, or its singular or plural."""
+    if _stem(word) != _stem(target):
+        return False
+    shorter, longer = sorted((word, target), key=len)
+    return shorter == longer or zipf_frequency(shorter, "en") >= zipf_frequency(longer, "en") - SINGULAR_GAP
 
 
 def _name_problems(text: str, product: dict) -> list[str]:
@@ -424,7 +437,7 @@ def _name_problems(text: str, product: dict) -> list[str]:
         )
         # The name's opening words, then a word of its own: "Kestrel Nubuck Sleek Cloak" for "Kestrel Nubuck
         # Slippers".
-        cut_short = word[0].isupper() and lower not in name and any(
+        cut_short = word[0].isupper() and not any(_same_word(lower, n) for n in name) and any(
             i >= k and [w.lower() for w in words[i - k:i]] == name[:k] for k in range(2, len(name))
         )
         if lookalike or renamed or cut_short or any(_misspells(lower, n, NAME_NEIGHBOUR_SIMILARITY) for n in neighbours):
