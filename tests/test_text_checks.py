@@ -479,6 +479,16 @@ def test_another_company_s_name_breaks_the_brand_rules():
     assert not elsewhere.passed and '"Amazon"' in elsewhere.reason
 
 
+def test_a_name_the_facts_do_not_give_breaks_the_brand_rules():
+    result = check("A masterful Linen Shirt from the legendary Mohamad Mahathir.")["brand_rules"]
+    assert not result.passed and 'names someone or something the product\'s facts do not: "Mohamad Mahathir"' in result.reason
+    designed = {"name": "Linen Shirt", "description": "Designed by Mohamad Mahathir."}
+    assert check("The Linen Shirt, by Mohamad Mahathir.", product=designed)["brand_rules"].passed
+    # Title case of everyday words, and the product's own names, are no one's name.
+    assert check("Black Friday: the Harbour Linen Shirt in Navy.", product={"name": "Harbour Linen Shirt"}
+                 )["brand_rules"].passed
+
+
 def test_a_banned_word_is_banned_in_every_form():
     result = check("A luxurious Linen Shirt, cheaper than ever.")["brand_rules"]
     assert not result.passed and '"luxurious", "cheaper"' in result.reason
