@@ -333,6 +333,12 @@ def test_ordinary_words_are_not_swearing_or_violence(text):
     assert result.passed, result.reason
 
 
+def test_a_superlative_no_one_can_prove_fails_safety():
+    result = check("The Linen Shirt in navy: the most comfortable shirt you will own.")["safety"]
+    assert not result.passed and 'makes a claim an ad may not make: "the most comfortable"' in result.reason
+    assert check("Make the most of summer in the Linen Shirt in navy.")["safety"].passed
+
+
 def test_an_email_address_written_out_is_pii():
     result = check("Love the Linen Shirt? Write to jane [at] example [dot] com and tell us today.")["pii"]
     assert not result.passed and "written out" in result.reason
@@ -455,6 +461,9 @@ CLAIMS_AGAINST_FACTS = [
     ("Available on a limited basis.", {"stock": 316}, 'claims scarcity ("limited basis")'),
     ("A waterproof shirt for rainy days.", {}, 'claims "waterproof", which the product\'s facts do not say'),
     ("Scented, soft and sustainably made.", {}, 'claims "Scented", "sustainably"'),
+    # ...and of 2026-12-02.
+    ("The fabric's been around since 3687, so you can't go wrong with it.", {}, 'claims "since 3687"'),
+    ("Tiny wooden feet make up an everlasting piece of clothing.", {"material": "felt"}, 'names "wooden"'),
 ]
 
 
@@ -469,6 +478,8 @@ def test_claims_the_facts_make_pass():
              "description": "A waterproof, recycled linen shirt."}
     text = "The Organic Linen Shirt in golden navy: waterproof, made from recycled linen, in 3 sizes."
     assert check(text, product=facts)["grounding"].passed, check(text, product=facts)["grounding"].reason
+    heritage = {"name": "Linen Shirt", "description": "Woven in Porto since 1921."}
+    assert check("The Linen Shirt: woven since 1921.", product=heritage)["grounding"].passed
 
 
 def test_another_company_s_name_breaks_the_brand_rules():

@@ -210,6 +210,7 @@ SIZE_NUMBERS = re.compile(r"\bsizes?\s+(?:up to\s+|from\s+)?(\d{1,2})(?:\s*(?:to
 SIZE_COUNT = re.compile(r"\b(\d+)\s+(?:different\s+|available\s+)?sizes\b", re.IGNORECASE)
 EVERY_SIZE = re.compile(r"\b(?:all|every|any)\s+sizes?\b", re.IGNORECASE)
 FEATURE = _phrases(LEX["feature_claims"])
+HISTORY = _any_of(LEX["history_claim_patterns"])
 PRODUCT_TYPE = _claims([word for words in LEX["product_types"].values() for word in words])
 PAIRED = re.compile(r"\b(?:with|over|under|underneath|beneath|into|alongside|beside)\b", re.IGNORECASE)
 TYPE_GROUPS = {  # word -> the groups it belongs to
@@ -357,9 +358,10 @@ def _phrase_stems(phrase: str) -> re.Pattern:
 
 
 def _feature_problems(text: str, product: dict) -> list[str]:
-    """Claims only the product's own facts can make ("waterproof", "organic", "handmade")."""
+    """Claims only the product's own facts can make ("waterproof", "organic", "handmade", "since 1921")."""
     facts = _product_text(product, "name", "category", "material", "description")
     unsupported = [claim for claim in _fragments(FEATURE, text) if not _phrase_stems(claim).search(facts)]
+    unsupported += [claim for claim in _fragments(HISTORY, text) if claim.lower() not in facts]
     if not unsupported:
         return []
     return [f"claims {_quote(unsupported)}, which the product's facts do not say"]
