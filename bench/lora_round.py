@@ -1,10 +1,11 @@
 """One LoRA round on the demo shop: first-pass auto-approval rate and distinct-2 on held-out briefs for the
 champion (before) and the LoRA challenger (after), and what the round cost on this machine.
 
-Run `python -m bench.lora_round`; it prints the figures and writes bench/results/lora_round.json. It builds
-the demo shop and runs the nightly demo campaign for three dates first, to have approved history to learn
-from (the longest part on a CPU). With LORA_BENCH_HOME set to an ADCRAFT_HOME where that already ran,
-a copy of its warehouse is used instead (the original is left untouched).
+Run `python -m bench.lora_round [--epochs N] [--learning-rate X]`; it prints the figures and writes
+bench/results/lora_round.json. It builds the demo shop and runs the nightly demo campaign for three dates
+first, to have approved history to learn from (the longest part on a CPU). With LORA_BENCH_HOME set to an
+ADCRAFT_HOME where that already ran, a copy of its warehouse is used instead (the original is left
+untouched), so several training settings can be tried on the same history.
 """
 
 import hashlib
@@ -61,7 +62,7 @@ def _fill(home: Path) -> None:
         nightly_campaign(str(PROJECT_DIR / "campaigns" / "demo.yaml"), run_date)
 
 
-def main() -> dict:
+def main(epochs: int | None = None, learning_rate: float | None = None) -> dict:
     tree = _tree_state(Path(__file__).resolve().parents[1])  # as the code is loaded, before it can change
     home = Path(tempfile.mkdtemp(prefix="adcraft-lora-"))
     os.environ["ADCRAFT_HOME"] = str(home)
@@ -82,7 +83,8 @@ def main() -> dict:
             "FROM content.decisions WHERE item_kind = 'copy'"
         ).fetchall()
     started = time.perf_counter()
-    result = train_text(samples=SAMPLES)
+    overrides = {k: v for k, v in (("epochs", epochs), ("learning_rate", learning_rate)) if v is not None}
+    result = train_text(samples=SAMPLES, **overrides)  # the command's defaults, unless overridden
     before, after = result["evaluation"]["champion"], result["evaluation"]["challenger"]
     figures = {
         "tree": tree,
@@ -111,6 +113,12 @@ def main() -> dict:
 
 
 if __name__ == "__main__":
+    import argparse
+
     from bench.run import write_results
 
-    write_results("lora_round", main())
+    parser = argparse.ArgumentParser(description="One LoRA round on the demo shop, before and after.")
+    parser.add_argument("--epochs", type=int, help="training epochs (default: `adcraft train text`'s)")
+    parser.add_argument("--learning-rate", type=float, help="learning rate (default: `adcraft train text`'s)")
+    args = parser.parse_args()
+    write_results("lora_round", main(args.epochs, args.learning_rate))
