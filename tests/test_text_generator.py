@@ -5,8 +5,11 @@ import torch
 
 from adcraft.db import warehouse
 from adcraft.settings import get_settings
+from transformers.cache_utils import DynamicLayer
+
 from models.text_generator import (
-    SamplingConfig, TextGenerator, _pad_after, _shared_prefix, default_model_dir, load_text_generator, pick_device,
+    SamplingConfig, TextGenerator, _pad_after, _ReservedLayer, _shared_prefix, default_model_dir, load_text_generator,
+    pick_device,
 )
 
 CONVERSATION = [
@@ -80,3 +83,23 @@ def test_padding_goes_between_the_shared_opening_and_each_prompts_own_tail():
     rows, mask = _pad_after(ids, 2, pad_id=0)
     assert rows.tolist() == [[5, 6, 7, 8], [5, 6, 0, 9]] and mask.tolist() == [[1, 1, 1, 1], [1, 1, 0, 1]]
     assert _shared_prefix([[1, 2], [1, 2]]) == 1  # each prompt keeps a token of its own
+
+
+def test_the_reserved_cache_layer_holds_what_concatenation_would_as_it_grows_and_is_reselected():
+    """Past its room, after batch_select_indices and after batch_repeat_interleave, the reserved layer
+    returns exactly the keys and values a concatenating DynamicLayer does."""
+    reserved, plain = _ReservedLayer(), DynamicLayer()
+    generator = torch.Generator().manual_seed(0)
+    steps = [(2, 5)] + [(2, 1)] * (_ReservedLayer.ROOM + 3)
+    for i, (batch, tokens) in enumerate(steps):
+        if i == 40:
+            for layer in (reserved, plain):
+                layer.batch_select_indices(torch.tensor([1, 0]))  # same size: only the data moved
+        if i == 80:
+            for layer in (reserved, plain):
+                layer.batch_repeat_interleave(2)
+        rows = reserved.keys.shape[0] if i else batch
+        new = [torch.randn(rows, 3, tokens, 4, generator=generator) for _ in range(2)]
+        got, expected = reserved.update(*new), plain.update(*new)
+        assert all(torch.equal(a, b) for a, b in zip(got, expected))
+    assert reserved.get_seq_length() == plain.get_seq_length() == 5 + _ReservedLayer.ROOM + 3
