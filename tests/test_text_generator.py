@@ -2,11 +2,10 @@
 
 import pytest
 import torch
+from transformers.cache_utils import DynamicLayer
 
 from adcraft.db import warehouse
 from adcraft.settings import get_settings
-from transformers.cache_utils import DynamicLayer
-
 from models.text_generator import (
     SamplingConfig, TextGenerator, _pad_after, _ReservedLayer, _shared_prefix, default_model_dir, load_text_generator,
     pick_device,
@@ -90,15 +89,14 @@ def test_the_reserved_cache_layer_holds_what_concatenation_would_as_it_grows_and
     returns exactly the keys and values a concatenating DynamicLayer does."""
     reserved, plain = _ReservedLayer(), DynamicLayer()
     generator = torch.Generator().manual_seed(0)
-    steps = [(2, 5)] + [(2, 1)] * (_ReservedLayer.ROOM + 3)
-    for i, (batch, tokens) in enumerate(steps):
+    for i in range(_ReservedLayer.ROOM + 4):  # a 5-token prompt, then one token a step, past the room
         if i == 40:
             for layer in (reserved, plain):
                 layer.batch_select_indices(torch.tensor([1, 0]))  # same size: only the data moved
         if i == 80:
             for layer in (reserved, plain):
                 layer.batch_repeat_interleave(2)
-        rows = reserved.keys.shape[0] if i else batch
+        rows, tokens = (reserved.keys.shape[0], 1) if i else (2, 5)
         new = [torch.randn(rows, 3, tokens, 4, generator=generator) for _ in range(2)]
         got, expected = reserved.update(*new), plain.update(*new)
         assert all(torch.equal(a, b) for a, b in zip(got, expected))
