@@ -464,6 +464,9 @@ CLAIMS_AGAINST_FACTS = [
     # ...and of 2026-12-02.
     ("The fabric's been around since 3687, so you can't go wrong with it.", {}, 'claims "since 3687"'),
     ("Tiny wooden feet make up an everlasting piece of clothing.", {"material": "felt"}, 'names "wooden"'),
+    # ...and of a LoRA's held-out answers, 2026-12-02: the words of a listed claim run together.
+    ("EcoFriendly Footwear", {"category": "Footwear"}, 'claims "EcoFriendly"'),
+    ("Machinewashable and Water-Resistant.", {}, 'claims "Machinewashable", "Water-Resistant"'),
 ]
 
 
@@ -478,6 +481,8 @@ def test_claims_the_facts_make_pass():
              "description": "A waterproof, recycled linen shirt."}
     text = "The Organic Linen Shirt in golden navy: waterproof, made from recycled linen, in 3 sizes."
     assert check(text, product=facts)["grounding"].passed, check(text, product=facts)["grounding"].reason
+    eco = {"name": "Linen Shirt", "description": "An eco-friendly, machine washable linen shirt."}
+    assert check("The EcoFriendly, machine-washable Linen Shirt.", product=eco)["grounding"].passed
     heritage = {"name": "Linen Shirt", "description": "Woven in Porto since 1921."}
     assert check("The Linen Shirt: woven since 1921.", product=heritage)["grounding"].passed
 

@@ -209,7 +209,19 @@ SIZE_WORD = _phrases(LEX["size_words"])
 SIZE_NUMBERS = re.compile(r"\bsizes?\s+(?:up to\s+|from\s+)?(\d{1,2})(?:\s*(?:to|-|–)\s*(\d{1,2}))?\b", re.IGNORECASE)
 SIZE_COUNT = re.compile(r"\b(\d+)\s+(?:different\s+|available\s+)?sizes\b", re.IGNORECASE)
 EVERY_SIZE = re.compile(r"\b(?:all|every|any)\s+sizes?\b", re.IGNORECASE)
-FEATURE = _phrases(LEX["feature_claims"])
+
+
+def _run_together(phrase: str) -> str:
+    return re.sub(r"[\s-]+", "", phrase.lower())
+
+
+# A phrase's words may also come hyphenated or run together ("EcoFriendly"): the claim is the same.
+FEATURE_CLAIMS = {_run_together(claim): claim for claim in LEX["feature_claims"]}
+FEATURE = re.compile(
+    r"(?<!\w)(?:" + "|".join(r"[\s-]?".join(map(re.escape, re.split(r"[\s-]+", claim)))
+                             for claim in sorted(LEX["feature_claims"], key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
 HISTORY = _any_of(LEX["history_claim_patterns"])
 PRODUCT_TYPE = _claims([word for words in LEX["product_types"].values() for word in words])
 PAIRED = re.compile(r"\b(?:with|over|under|underneath|beneath|into|alongside|beside)\b", re.IGNORECASE)
@@ -360,7 +372,8 @@ def _phrase_stems(phrase: str) -> re.Pattern:
 def _feature_problems(text: str, product: dict) -> list[str]:
     """Claims only the product's own facts can make ("waterproof", "organic", "handmade", "since 1921")."""
     facts = _product_text(product, "name", "category", "material", "description")
-    unsupported = [claim for claim in _fragments(FEATURE, text) if not _phrase_stems(claim).search(facts)]
+    unsupported = [claim for claim in _fragments(FEATURE, text)
+                   if not _phrase_stems(FEATURE_CLAIMS[_run_together(claim)]).search(facts)]
     unsupported += [claim for claim in _fragments(HISTORY, text) if claim.lower() not in facts]
     if not unsupported:
         return []
