@@ -215,11 +215,12 @@ def _run_together(phrase: str) -> str:
     return re.sub(r"[\s-]+", "", phrase.lower())
 
 
-# A phrase's words may also come hyphenated or run together ("EcoFriendly"): the claim is the same.
+# A phrase's words may also come hyphenated or run together ("EcoFriendly"): the claim is the same, so the
+# list's spellings of one claim ("eco-friendly", "eco friendly") make one pattern.
 FEATURE_CLAIMS = {_run_together(claim): claim for claim in LEX["feature_claims"]}
 FEATURE = re.compile(
     r"(?<!\w)(?:" + "|".join(r"[\s-]?".join(map(re.escape, re.split(r"[\s-]+", claim)))
-                             for claim in sorted(LEX["feature_claims"], key=len, reverse=True)) + r")(?!\w)",
+                             for claim in sorted(FEATURE_CLAIMS.values(), key=len, reverse=True)) + r")(?!\w)",
     re.IGNORECASE,
 )
 HISTORY = _any_of(LEX["history_claim_patterns"])
