@@ -141,6 +141,11 @@ BAD = [
      '"the best in the world"'),
     ("meta_feed", "The Linen Shirt in navy, clinically proven to help you lose weight this summer.", "safety",
      '"clinically proven"'),
+    # An approved Meta text of the demo, 2026-12-02.
+    ("meta_feed", "The Kestrel Mohair throw provides unparalleled comfort underfoot while running.", "safety",
+     '"unparalleled"'),
+    ("meta_feed", "The Linen Shirt in navy: unrivalled comfort for long summer days. Easy care.", "safety",
+     '"unrivalled"'),
     # brand_rules
     ("meta_feed", "The Linen Shirt in navy: luxury linen, made for long summer days. Easy care.", "brand_rules",
      '"luxury"'),
@@ -429,6 +434,9 @@ GILET = {"name": "Skerry Softshell Gilet", "material": "softshell", "category": 
         ("The Harbour Linen Shrit in navy, made for long summer days.", {"name": "Harbour Linen Shirt"}, '"Shrit"'),
         # No singular of "Canvas": the word cut short.
         ("The Kestrel Canva Backpack is perfect for your needs!", {"name": "Kestrel Canvas Backpack"}, '"Canva"'),
+        # A word of the name begun, then written whole (three approved Meta texts of the demo, 2026-12-02).
+        ("The Kestrel can canvas pack your favorite items into fabric.", {"name": "Kestrel Canvas Backpack"},
+         '"can"'),
     ],
 )
 def test_a_garbled_product_name_fails_grounding(text, product, garbled):
@@ -444,6 +452,7 @@ def test_a_garbled_product_name_fails_grounding(text, product, garbled):
         ("The Skerry Softshell gets you through the wind, in olive.", GILET),
         ("Linen shirts with clean lines, in navy and sand.", {}),
         ("Each Evergreen Felt Loafer is soft underfoot.", {"name": "Evergreen Felt Loafers", "material": "felt"}),
+        ("The Kestrel can carry a laptop in its canvas.", {"name": "Kestrel Canvas Backpack", "material": "canvas"}),
     ],
 )
 def test_words_that_only_resemble_the_name_pass(text, product):

@@ -435,6 +435,12 @@ def _name_problems(text: str, product: dict) -> list[str]:
     garbled = []
     for i, word in enumerate(words):
         lower = word.lower()
+        # A word of the name begun, then written whole: "The Kestrel can canvas pack" for "Canvas Backpack".
+        # Checked before the common words are let through, since the start ("can") usually is one.
+        if i + 1 < len(words) and any(n.startswith(lower) and n != lower and _same_word(words[i + 1].lower(), n)
+                                      for n in name):
+            garbled.append(word)
+            continue
         if lower in known or lower in STOPWORDS or len(lower) < 3:
             continue
         # Beside a word of the name, where the name's next (or previous) word belongs.
