@@ -22,6 +22,16 @@ def md_cell(value: object) -> str:
     return text.replace("|", "&#124;").replace("`", "&#96;").replace("[", "&#91;")
 
 
+def fits(lines: list[str], field) -> list[str]:
+    """The lines within a field's length limits, each once (ignoring case), in order: a template's fact
+    lines, where a line that does not fit is left out rather than cut or made up."""
+    kept: list[str] = []
+    for line in lines:
+        if field.min_chars <= len(line) <= field.max_chars and line.lower() not in map(str.lower, kept):
+            kept.append(line)
+    return kept
+
+
 @lru_cache
 def environment() -> Environment:
     env = Environment(
@@ -34,6 +44,7 @@ def environment() -> Environment:
     )
     env.filters["untrusted"] = untrusted
     env.filters["md_cell"] = md_cell
+    env.filters["fits"] = fits
     return env
 
 

@@ -58,6 +58,8 @@ class Job:
     content_type: str
     spec: FieldSpec
     prompt: FieldPrompt
+    facts: int
+    """How many of the template's fact lines it keeps (they come first)."""
     keep: int
     candidates: int
 
@@ -128,13 +130,18 @@ def item_id(batch_id: str, brief_id: str, field: str, variant: int) -> str:
     return "cp_" + hashlib.sha1(f"{batch_id}|{brief_id}|{field}|{variant}".encode()).hexdigest()[:16]
 
 
-def line_counts(spec: FieldSpec, variants: int, candidates: int | None, facts: int) -> tuple[int, int]:
-    """(lines the model writes and is kept, candidates generated) per brief field. Lines the template writes
-    from facts count towards what the field keeps; best-of-N scales with what is left."""
-    keep = 0 if spec.from_facts else max(0, (spec.keep or variants) - facts)
+def line_counts(spec: FieldSpec, variants: int, candidates: int | None, facts: int) -> tuple[int, int, int]:
+    """(fact lines kept, lines the model writes and is kept, candidates generated) per brief field. The
+    template's fact lines come first, up to what the field keeps (every one, for a field written from facts
+    alone); the model writes the rest, and best-of-N scales with that."""
+    if spec.from_facts:
+        return facts, 0, 0
+    wanted = spec.keep or variants
+    facts = min(facts, wanted)
+    keep = wanted - facts
     if candidates is None:
-        return keep, keep
-    return keep, max(keep, math.ceil(keep * candidates / variants))
+        return facts, keep, keep
+    return facts, keep, max(keep, math.ceil(keep * candidates / variants))
 
 
 @task(name="generate-copy")
@@ -307,6 +314,6 @@ def _keep_best(jobs: list[Job], generations: Generations, brand) -> dict[int, li
                       for j in choosing], [jobs[j].keep for j in choosing])
     kept = {j: [composed[j][c] for c in picks] for j, picks in zip(choosing, choices)}
     return {
-        j: [Line(text, ()) for text in job.prompt.fact_lines] + kept.get(j, composed.get(j, []))
+        j: [Line(text, ()) for text in job.prompt.fact_lines[:job.facts]] + kept.get(j, composed.get(j, []))
         for j, job in enumerate(jobs)
     }

@@ -9,6 +9,7 @@ from adcraft.channels import CONTENT_TYPES
 from adcraft.config import load_brand
 from adcraft.db import warehouse
 from adcraft.prompts import FieldPrompt, load_history
+from tasks.generate import line_counts
 
 BRAND = load_brand("demo")
 SHIRT = {"sku": "NW-1", "name": "Harbour Linen Shirt", "category": "Shirts", "material": "Linen",
@@ -91,6 +92,28 @@ def test_an_rsa_starts_with_headlines_written_from_facts_and_candidates_take_ang
         "Shop the Harbour Linen Shirt at Northwind Outfitters."]
     asked = {headline.conversation(0, c, {})[-1]["content"].splitlines()[-1] for c in range(6)}
     assert len(asked) == len(headline.parts[0]) == 3
+
+
+def test_meta_headlines_and_email_subjects_start_from_facts_that_fit():
+    assert prompt("meta_feed", "headline").fact_lines == ["Harbour Linen Shirt", "Harbour Linen Shirt, 59.00 EUR"]
+    assert prompt("email", "subject").fact_lines == ["Meet the Harbour Linen Shirt", "Harbour Linen Shirt, 59.00 EUR"]
+    long_name = {**SHIRT, "name": "Harbour Washed Linen Camp Collar Shirt, Extra Long"}  # 50 characters
+    assert prompt("meta_feed", "headline", long_name).fact_lines == []
+    assert prompt("email", "subject", long_name).fact_lines == []
+    short = {**SHIRT, "name": "Tee"}  # under the headline's 10 characters; with the price it fits
+    assert prompt("meta_feed", "headline", short).fact_lines == ["Tee, 59.00 EUR"]
+    assert prompt("email", "subject", short).fact_lines == []  # "Meet the Tee" is under 15, "Tee, 59.00 EUR" too
+    assert prompt("meta_feed", "primary_text").fact_lines == []  # the creative part stays the model's
+
+
+def test_a_brief_keeps_fact_lines_first_up_to_its_count_and_the_model_writes_the_rest():
+    headline, rsa_headline = CONTENT_TYPES["meta_feed"].field("headline"), CONTENT_TYPES["google_rsa"].field("headline")
+    assert line_counts(headline, variants=1, candidates=2, facts=2) == (1, 0, 0)
+    assert line_counts(headline, variants=3, candidates=6, facts=2) == (2, 1, 2)
+    assert line_counts(headline, variants=1, candidates=2, facts=0) == (0, 1, 2)
+    assert line_counts(rsa_headline, variants=1, candidates=2, facts=3) == (3, 2, 4)
+    bullet = CONTENT_TYPES["product_description"].field("bullet")
+    assert line_counts(bullet, variants=1, candidates=2, facts=4) == (4, 0, 0)  # every fact, no model line
 
 
 EARLIER, NOW = "demo-20261122", "demo-20261123"
