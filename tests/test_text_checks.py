@@ -476,7 +476,8 @@ CLAIMS_AGAINST_FACTS = [
     # ...and of a LoRA's held-out answers, 2026-12-02: the words of a listed claim run together.
     ("EcoFriendly Footwear", {"category": "Footwear"}, 'claims "EcoFriendly"'),
     ("Machinewashable and Water-Resistant.", {}, 'claims "Machinewashable", "Water-Resistant"'),
-    # ...and of the demo, 2026-12-02 (an email preheader).
+    # ...and of the demo, 2026-12-02 (a Meta primary text; an email preheader).
+    ("Your footware will be perfect for the beach.", {"category": "Footwear"}, 'misspells "footwear" as "footware"'),
     ("A bespoke canvas back pack featuring the Kestrel Canvas", {"material": "canvas"}, 'claims "bespoke"'),
 ]
 

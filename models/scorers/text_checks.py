@@ -469,6 +469,25 @@ def _name_problems(text: str, product: dict) -> list[str]:
     return [f"misspells the product name: {_quote(dict.fromkeys(garbled))} (it is \"{product.get('name')}\")"]
 
 
+RARE_WORD = 2.0
+"""wordfreq Zipf frequency under which a word that looks like one of the product's category or material words
+is that word misspelt ("footware" for "Footwear"); commoner lookalikes are words of their own."""
+
+
+def _fact_word_problems(text: str, product: dict) -> list[str]:
+    """Rare words that are the product's category or material misspelt: a wrong word for a fact."""
+    facts = {w for w in WORD.findall(_product_text(product, "category", "material")) if len(w) >= 5}
+    found = {}
+    for word in WORD.findall(text):
+        lower = word.lower()
+        if lower in facts or zipf_frequency(lower, "en") >= RARE_WORD:
+            continue
+        target = next((f for f in sorted(facts) if _misspells(lower, f, NAME_LOOKALIKE_SIMILARITY)), None)
+        if target:
+            found[word] = target
+    return [f'misspells "{target}" as "{word}"' for word, target in found.items()]
+
+
 def grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None) -> CheckResult:
     text = _without_link(item)
     text = allowed_promotions.sub(" ", text) if allowed_promotions else text
@@ -489,7 +508,7 @@ def grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None)
         made_of = product.get("material") or "an unlisted material"
         problems.append(f"names {_quote(materials)} but the product is made of {made_of}")
     problems += _scarcity_problems(text, product) + _size_problems(text, product) + _name_problems(said, product)
-    problems += _feature_problems(text, product) + _type_problems(said, product)
+    problems += _feature_problems(text, product) + _type_problems(said, product) + _fact_word_problems(said, product)
     if problems and text != said:
         problems.append("(number words were read as digits)")
     return _hard(item, "grounding", problems)
