@@ -1,7 +1,8 @@
-"""Copy generation throughput on CPU: variants per second, one `generate` per batch of 16 against one
-`generate` per variant, on the same 16 variants. Twice: for 16 different prompts, and for best-of-N as the
-demo campaign runs it (8 prompts, 2 candidates each). Run `python -m bench.generation`; it prints the
-figures and writes bench/results/generation.json."""
+"""Copy generation throughput on CPU: variants per second, one batched `generate` of
+ADCRAFT_GENERATION_BATCH_SIZE variants (64 by default) against one `generate` per variant, on the same
+variants. Twice: for different prompts (16 products for 4 segments), and for best-of-N as the demo campaign
+runs it (half as many prompts, 2 candidates each). Run `python -m bench.generation`; it prints the figures
+and writes bench/results/generation.json."""
 
 import os
 import time
@@ -14,7 +15,6 @@ from adcraft.prompts import FieldPrompt
 from adcraft.settings import PROJECT_DIR, get_settings
 from models.text_generator import load_text_generator
 
-BATCH = 16
 CONTENT_TYPE = "meta_feed"
 TARGET_SPEEDUP = 6.0
 PRODUCTS = [
@@ -22,6 +22,18 @@ PRODUCTS = [
     ("Trail Runner Sneaker", "Shoes", "mesh", ["black", "orange"], 89.0),
     ("Organic Cotton Crew Tee", "T-Shirts", "organic cotton", ["pink", "white"], 19.5),
     ("Wool Blend Overcoat", "Coats", "wool", ["camel"], 189.0),
+    ("Canvas Tote", "Bags", "canvas", ["olive"], 29.0),
+    ("Merino Beanie", "Hats", "merino wool", ["grey"], 24.0),
+    ("Denim Jacket", "Jackets", "denim", ["indigo"], 79.0),
+    ("Leather Belt", "Accessories", "leather", ["brown"], 35.0),
+    ("Silk Scarf", "Accessories", "silk", ["red", "gold"], 49.0),
+    ("Rain Shell", "Jackets", "recycled polyester", ["yellow"], 119.0),
+    ("Chino Trousers", "Trousers", "cotton twill", ["beige"], 59.0),
+    ("Cashmere Jumper", "Knitwear", "cashmere", ["cream"], 149.0),
+    ("Suede Loafer", "Shoes", "suede", ["tan"], 99.0),
+    ("Cork Yoga Mat", "Sports", "cork", ["natural"], 45.0),
+    ("Ceramic Mug", "Home", "stoneware", ["white"], 14.0),
+    ("Bamboo Socks", "Socks", "bamboo", ["black"], 9.5),
 ]
 SEGMENTS = [
     {"segment": "champions", "top_categories": ["Shirts", "Coats"]},
@@ -42,7 +54,7 @@ def _conversations(brand) -> list[list[dict]]:
         ).conversation(0, 0, {})
         for name, category, material, colours, price in PRODUCTS
         for segment in SEGMENTS
-    ][:BATCH]
+    ]
 
 
 def _timed(generator, conversations: list, max_new_tokens: int) -> tuple[float, float]:
@@ -56,17 +68,33 @@ def _timed(generator, conversations: list, max_new_tokens: int) -> tuple[float, 
     return batched_s, time.perf_counter() - start
 
 
+def _by_batch_size(generator, conversations: list, max_new_tokens: int) -> dict[int, float]:
+    """Variants per second over the same list in batches of 16, 32, ... up to the whole list: what the
+    default batch size is chosen from."""
+    rates, size = {}, 16
+    while size <= len(conversations):
+        start = time.perf_counter()
+        for i in range(0, len(conversations), size):
+            generator.generate(conversations[i:i + size], max_new_tokens, seed=1 + i)
+        rates[size] = round(len(conversations) / (time.perf_counter() - start), 2)
+        size *= 2
+    return rates
+
+
 def main() -> dict:
     settings = get_settings()
     generator = load_text_generator(settings.models_dir, settings.text_model, "cpu")
-    conversations = _conversations(load_brand("demo"))
+    conversations = _conversations(load_brand("demo"))[:settings.generation_batch_size]
+    batch = len(conversations)
     max_new_tokens = CONTENT_TYPES[CONTENT_TYPE].fields[0].max_new_tokens
-    generator.generate(conversations[:2], max_new_tokens, seed=0)  # warm up kernels and caches
+    # Warm up kernels and the allocator with a whole batch, as every batch of a nightly run after its first finds them.
+    generator.generate(conversations, max_new_tokens, seed=0)
 
     batched_s, single_s = _timed(generator, conversations, max_new_tokens)
     candidates = load_campaign(PROJECT_DIR / "campaigns" / "demo.yaml").candidates
-    best_of_n = [c for c in conversations[:BATCH // candidates] for _ in range(candidates)]
+    best_of_n = [c for c in conversations[:batch // candidates] for _ in range(candidates)]
     best_of_n_batched_s, best_of_n_single_s = _timed(generator, best_of_n, max_new_tokens)
+    by_batch_size = _by_batch_size(generator, conversations, max_new_tokens)
 
     prompt_tokens = [
         len(generator.tokenizer(generator.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True))
@@ -79,17 +107,17 @@ def main() -> dict:
         "content_type": CONTENT_TYPE,
         "variants": len(conversations),
         "max_new_tokens": max_new_tokens,
-        # The few-shot prompt is long, so on CPU the prompt pass (the same work batched or not) dominates.
         "prompt_tokens_mean": round(sum(prompt_tokens) / len(prompt_tokens), 1),
         "batched_seconds": round(batched_s, 2),
         "one_at_a_time_seconds": round(single_s, 2),
-        "batched_variants_per_s": round(BATCH / batched_s, 2),
-        "one_at_a_time_variants_per_s": round(BATCH / single_s, 2),
+        "batched_variants_per_s": round(batch / batched_s, 2),
+        "one_at_a_time_variants_per_s": round(batch / single_s, 2),
         "speedup": round(single_s / batched_s, 2),
         "best_of_n_candidates": candidates,
-        "best_of_n_batched_variants_per_s": round(BATCH / best_of_n_batched_s, 2),
-        "best_of_n_one_at_a_time_variants_per_s": round(BATCH / best_of_n_single_s, 2),
+        "best_of_n_batched_variants_per_s": round(len(best_of_n) / best_of_n_batched_s, 2),
+        "best_of_n_one_at_a_time_variants_per_s": round(len(best_of_n) / best_of_n_single_s, 2),
         "best_of_n_speedup": round(best_of_n_single_s / best_of_n_batched_s, 2),
+        "batched_variants_per_s_by_batch_size": by_batch_size,
         "target_speedup": TARGET_SPEEDUP,
         "torch_threads": torch.get_num_threads(),
         # Other work on the machine slows the wall clock; the load average says how busy it was.
@@ -98,7 +126,8 @@ def main() -> dict:
     print(f"generation ({CONTENT_TYPE}, {len(conversations)} variants, CPU): batched "
           f"{figures['batched_variants_per_s']} variants/s, one at a time {figures['one_at_a_time_variants_per_s']} "
           f"variants/s: {figures['speedup']}x; best-of-{candidates}: {figures['best_of_n_speedup']}x "
-          f"(target {TARGET_SPEEDUP:.0f}x; load average {figures['load_average_1m']})")
+          f"(target {TARGET_SPEEDUP:.0f}x; load average {figures['load_average_1m']}); variants/s by batch size "
+          f"{by_batch_size}")
     return figures
 
 

@@ -32,9 +32,10 @@ from adcraft.task_runners import map_shards, split
 from models.best_of_n import gate_scores, select
 from models.copy_postprocess import clean_output, whole_sentences
 from models.model_registry import text_champion
+from models.sampling import SamplingConfig
 from models.scorers.text_checks import CopyCandidate, check_copy, known_pii_from_warehouse
 from models.text_generator import (
-    SamplingConfig, TextGenerator, default_model_dir, load_champion, load_text_generator, pick_device,
+    TextGenerator, default_model_dir, load_champion, load_text_generator, pick_device,
 )
 from models.text_generator import model_version as weights_version
 

@@ -56,24 +56,27 @@ def test_without_a_promoted_champion_generation_uses_the_default_model(adcraft_h
     assert load_text_generator(get_settings().models_dir).version.startswith("smollm2-135m-instruct@")
 
 
-def test_sharing_the_prompt_opening_and_repeated_prompts_changes_no_output(generator):
-    """Running the shared opening once, and a repeated prompt (best-of-N) once, only saves work: plain
-    left-padded generate over the same list gives the same text."""
-    other = [CONVERSATION[0], {"role": "user", "content": "Write one word."}]
+def test_with_a_one_token_nucleus_generation_writes_what_transformers_generate_does(generator):
+    """With top_p so small that only the likeliest token is left, sampling is deterministic, so the whole
+    path (the shared opening run once, a repeated prompt run once, the reserved cache, the decoding loop, the
+    repetition penalty over the prompt, padding once a row has ended) must give token for token what
+    transformers' generate gives for plain left-padded prompts."""
+    other = [CONVERSATION[0], {"role": "user", "content": "Say yes."}]  # a reply that ends early
     conversations = [CONVERSATION, other, CONVERSATION, other, other]
-    cached = generator.generate(conversations, max_new_tokens=8, seed=5)
+    sampling = SamplingConfig(top_p=1e-6)
+    ours = generator.generate(conversations, max_new_tokens=24, seed=5, sampling=sampling)
 
     tokenizer = generator.tokenizer
     texts = [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in conversations]
     encoded = tokenizer(texts, return_tensors="pt", padding=True)
-    torch.manual_seed(5)
-    sampling = SamplingConfig()
     with torch.inference_mode():
         output = generator.model.generate(
-            **encoded, max_new_tokens=8, do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p,
+            **encoded, max_new_tokens=24, do_sample=True, temperature=sampling.temperature, top_p=sampling.top_p,
             repetition_penalty=sampling.repetition_penalty, pad_token_id=tokenizer.pad_token_id,
         )
-    assert cached == tokenizer.batch_decode(output[:, encoded["input_ids"].shape[1]:], skip_special_tokens=True)
+    new_tokens = output[:, encoded["input_ids"].shape[1]:]
+    assert (new_tokens == tokenizer.pad_token_id).any(), "some reply must end before the budget"
+    assert ours == tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
 
 
 def test_padding_goes_between_the_shared_opening_and_each_prompts_own_tail():
