@@ -50,11 +50,12 @@ def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | No
                      f"{1 / ingest['throughput_ratio']:.1f}x as long (bare {ingest['bare_read_csv']['seconds']} s, "
                      f"pipeline {ingest['pipeline']['seconds']} s, {ingest['rows']:,} rows)", "ingest_scale"])
     if gen:
-        rows.append(["generation, batched vs one prompt at a time, 16 different prompts",
+        variants, candidates = gen["variants"], gen.get("best_of_n_candidates", 1)
+        rows.append([f"generation, batched vs one prompt at a time, {variants} different prompts",
                      f"{gen['speedup']}x ({gen['batched_variants_per_s']} vs {gen['one_at_a_time_variants_per_s']} "
                      f"variants/s, target {gen.get('target_speedup', '-')}x)", "generation"])
         if "best_of_n_speedup" in gen:
-            rows.append([f"generation, the same for best-of-{gen['best_of_n_candidates']} (8 prompts)",
+            rows.append([f"generation, the same for best-of-{candidates} ({variants // candidates} prompts)",
                          f"{gen['best_of_n_speedup']}x ({gen['best_of_n_batched_variants_per_s']} vs "
                          f"{gen['best_of_n_one_at_a_time_variants_per_s']} variants/s)", "generation"])
     if banners:
