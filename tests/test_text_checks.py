@@ -437,6 +437,10 @@ GILET = {"name": "Skerry Softshell Gilet", "material": "softshell", "category": 
         # A word of the name begun, then written whole (three approved Meta texts of the demo, 2026-12-02).
         ("The Kestrel can canvas pack your favorite items into fabric.", {"name": "Kestrel Canvas Backpack"},
          '"can"'),
+        # The name's opening words, then another word begun like the next one (approved Meta texts, 2026-12-03).
+        ("Canyon corduroy corsage pants are not just any outfit.", {"name": "Canyon Corduroy Cargo Pants"},
+         '"corsage"'),
+        ("The Bramble bamboo sleep shivers your soul.", {"name": "Bramble Bamboo Sleep Shorts"}, '"shivers"'),
     ],
 )
 def test_a_garbled_product_name_fails_grounding(text, product, garbled):
@@ -453,6 +457,11 @@ def test_a_garbled_product_name_fails_grounding(text, product, garbled):
         ("Linen shirts with clean lines, in navy and sand.", {}),
         ("Each Evergreen Felt Loafer is soft underfoot.", {"name": "Evergreen Felt Loafers", "material": "felt"}),
         ("The Kestrel can carry a laptop in its canvas.", {"name": "Kestrel Canvas Backpack", "material": "canvas"}),
+        # The name's opening words, then the sentence going on.
+        ("The Bramble Bamboo Sleep keeps you cool all night.", {"name": "Bramble Bamboo Sleep Shorts"}),
+        ("The Bramble Bamboo Sleep stays soft, wash after wash.", {"name": "Bramble Bamboo Sleep Shorts"}),
+        ("Canyon Corduroy pants in ecru, made of corduroy.", {"name": "Canyon Corduroy Cargo Pants",
+                                                           "category": "Pants", "colours": ["ecru"]}),
     ],
 )
 def test_words_that_only_resemble_the_name_pass(text, product):

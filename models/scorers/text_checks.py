@@ -428,7 +428,8 @@ def _same_word(word: str, target: str) -> bool:
 def _name_problems(text: str, product: dict) -> list[str]:
     """Words that garble the product's name: small models mangle names they have not seen ("Skerry
     Softshell Glet" for "Gilet", "Kester" for "Kestrel"), and a wrong name is a wrong fact."""
-    name = [w.lower() for w in NAME_WORD.findall(str(product.get("name") or ""))]
+    written_name = NAME_WORD.findall(str(product.get("name") or ""))
+    name = [w.lower() for w in written_name]
     known = set(WORD.findall(_product_text(product, "name", "brand", "category", "material", "colours",
                                            "description")))
     words = NAME_WORD.findall(text)
@@ -458,9 +459,13 @@ def _name_problems(text: str, product: dict) -> list[str]:
             and zipf_frequency(lower, "en") < RENAMING_WORD
         )
         # The name's opening words, then a word of its own: "Kestrel Nubuck Sleek Cloak" for "Kestrel Nubuck
-        # Slippers".
-        cut_short = word[0].isupper() and not any(_same_word(lower, n) for n in name) and any(
-            i >= k and [w.lower() for w in words[i - k:i]] == name[:k] for k in range(2, len(name))
+        # Slippers". In lower case, only where the opening words lost the name's capitals too and the word is
+        # begun like the one it replaces ("Canyon corduroy corsage pants" for "Canyon Corduroy Cargo Pants"):
+        # after the name as written, a lower-case word is usually the sentence going on ("gets you through").
+        cut_short = not any(_same_word(lower, n) for n in name) and any(
+            i >= k and [w.lower() for w in words[i - k:i]] == name[:k]
+            and (word[0].isupper() or (lower[0] == name[k][0] and words[i - k:i] != written_name[:k]))
+            for k in range(2, len(name))
         )
         if lookalike or renamed or cut_short or any(_misspells(lower, n, NAME_NEIGHBOUR_SIMILARITY) for n in neighbours):
             garbled.append(word)
