@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     device: str = "auto"
     """'auto' picks cuda when there is one, else cpu."""
     generation_batch_size: int = Field(64, ge=1)
-    """Prompts per batched model call. On 2 CPU cores 64 writes about a third more per second than 16."""
+    """Prompts per batched model call. On 2 CPU cores 64 writes half as much again per second as 16."""
     seed: int = 7
     task_runner: Literal["thread", "dask"] = "thread"
     """Where a nightly run's shard tasks run: threads in the flow's process, or a Dask cluster (prefect-dask)."""

@@ -87,7 +87,7 @@ def main() -> dict:
     conversations = _conversations(load_brand("demo"))[:settings.generation_batch_size]
     batch = len(conversations)
     max_new_tokens = CONTENT_TYPES[CONTENT_TYPE].fields[0].max_new_tokens
-    # Warm up kernels and the allocator with a whole batch, as every batch of a nightly run after its first finds them.
+    # A whole batch warms up kernels and the allocator, as the first batch of a nightly run does for the rest.
     generator.generate(conversations, max_new_tokens, seed=0)
 
     batched_s, single_s = _timed(generator, conversations, max_new_tokens)
@@ -105,7 +105,7 @@ def main() -> dict:
         "device": "cpu",
         "model_version": generator.version,
         "content_type": CONTENT_TYPE,
-        "variants": len(conversations),
+        "variants": batch,
         "max_new_tokens": max_new_tokens,
         "prompt_tokens_mean": round(sum(prompt_tokens) / len(prompt_tokens), 1),
         "batched_seconds": round(batched_s, 2),
@@ -123,7 +123,7 @@ def main() -> dict:
         # Other work on the machine slows the wall clock; the load average says how busy it was.
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
-    print(f"generation ({CONTENT_TYPE}, {len(conversations)} variants, CPU): batched "
+    print(f"generation ({CONTENT_TYPE}, {batch} variants, CPU): batched "
           f"{figures['batched_variants_per_s']} variants/s, one at a time {figures['one_at_a_time_variants_per_s']} "
           f"variants/s: {figures['speedup']}x; best-of-{candidates}: {figures['best_of_n_speedup']}x "
           f"(target {TARGET_SPEEDUP:.0f}x; load average {figures['load_average_1m']}); variants/s by batch size "
