@@ -104,6 +104,8 @@ BAD = [
      'names "leathers" but the product is made of 100% linen'),
     ("meta_feed", "The Linen Shirt in navy, made from hand-blown glass for long summer days.", "grounding",
      'names "glass"'),
+    # "Eternal Foam Footwear" for felt loafers: approved in a LoRA round of 2026-12-03.
+    ("google_rsa", "Eternal Foam Linen Shirt", "grounding", 'names "Foam" but the product is made of 100% linen'),
     ("meta_feed", "The Linen Shirt in soft organic cotton, made for long summer days. Easy care.", "grounding",
      'names "cotton" but the product is made of 100% linen'),
     ("meta_feed", "The Linen Shirt in navy: only 3 left, so do not wait too long. Easy care.", "grounding",
@@ -146,6 +148,9 @@ BAD = [
      '"unparalleled"'),
     ("meta_feed", "The Linen Shirt in navy: unrivalled comfort for long summer days. Easy care.", "safety",
      '"unrivalled"'),
+    # Approved on the held-out product in a LoRA round of 2026-12-03.
+    ("google_rsa", "Eternal Linen Shirt Fakes!", "safety", '"Fakes"'),
+    ("google_rsa", "A true gem from the world's finest linen.", "safety", '"world\'s finest"'),
     # brand_rules
     ("meta_feed", "The Linen Shirt in navy: luxury linen, made for long summer days. Easy care.", "brand_rules",
      '"luxury"'),
@@ -441,6 +446,8 @@ GILET = {"name": "Skerry Softshell Gilet", "material": "softshell", "category": 
         ("Canyon corduroy corsage pants are not just any outfit.", {"name": "Canyon Corduroy Cargo Pants"},
          '"corsage"'),
         ("The Bramble bamboo sleep shivers your soul.", {"name": "Bramble Bamboo Sleep Shorts"}, '"shivers"'),
+        # A rare word begun like the name's first word (approved in a LoRA round, 2026-12-03).
+        ("The Everglow Felt Lover's Dream, inspired by nature.", {"name": "Evergreen Felt Loafers"}, '"Everglow"'),
     ],
 )
 def test_a_garbled_product_name_fails_grounding(text, product, garbled):
@@ -456,6 +463,7 @@ def test_a_garbled_product_name_fails_grounding(text, product, garbled):
         ("The Skerry Softshell gets you through the wind, in olive.", GILET),
         ("Linen shirts with clean lines, in navy and sand.", {}),
         ("Each Evergreen Felt Loafer is soft underfoot.", {"name": "Evergreen Felt Loafers", "material": "felt"}),
+        ("Everyday Felt Loafers, soft underfoot.", {"name": "Evergreen Felt Loafers", "material": "felt"}),
         ("The Kestrel can carry a laptop in its canvas.", {"name": "Kestrel Canvas Backpack", "material": "canvas"}),
         # The name's opening words, then the sentence going on.
         ("The Bramble Bamboo Sleep keeps you cool all night.", {"name": "Bramble Bamboo Sleep Shorts"}),

@@ -467,7 +467,13 @@ def _name_problems(text: str, product: dict) -> list[str]:
             and (word[0].isupper() or (lower[0] == name[k][0] and words[i - k:i] != written_name[:k]))
             for k in range(2, len(name))
         )
-        if lookalike or renamed or cut_short or any(_misspells(lower, n, NAME_NEIGHBOUR_SIMILARITY) for n in neighbours):
+        # A rare word begun like the name's word it stands in for: "Everglow Felt" for "Evergreen Felt".
+        same_start = word[0].isupper() and zipf_frequency(lower, "en") < RENAMING_WORD and any(
+            lower[:3] == n[:3] and not _same_word(lower, n) for n in neighbours
+        )
+        if lookalike or renamed or cut_short or same_start or any(
+            _misspells(lower, n, NAME_NEIGHBOUR_SIMILARITY) for n in neighbours
+        ):
             garbled.append(word)
     if not garbled:
         return []
