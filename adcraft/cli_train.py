@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from adcraft.settings import get_settings
+from models.text_train_config import TrainConfig
 
 app = typer.Typer(help="Train the project's own models (picks cuda when there is one).", no_args_is_help=True)
 
@@ -37,10 +38,10 @@ def image(
 @app.command(short_help="Fine-tune the copy model with LoRA on approved copy; it replaces the current model "
                         "only if it does better on held-out products.")
 def text(
-    epochs: Annotated[int, typer.Option(help="Passes over the training examples.")] = 2,
-    batch_size: Annotated[int, typer.Option(help="Examples per optimiser step.")] = 8,
-    learning_rate: Annotated[float, typer.Option()] = 2e-4,
-    rank: Annotated[int, typer.Option(help="LoRA rank (alpha is twice the rank).")] = 8,
+    epochs: Annotated[int, typer.Option(help="Passes over the training examples.")] = TrainConfig.epochs,
+    batch_size: Annotated[int, typer.Option(help="Examples per optimiser step.")] = TrainConfig.batch_size,
+    learning_rate: Annotated[float, typer.Option()] = TrainConfig.learning_rate,
+    rank: Annotated[int, typer.Option(help="LoRA rank (alpha is twice the rank).")] = TrainConfig.rank,
     held_out_pct: Annotated[int, typer.Option(
         min=1, max=99, help="Share of products (by a hash of the sku) never trained on; evaluated on.")] = 25,
     min_quality: Annotated[float, typer.Option(

@@ -3,16 +3,16 @@ more copy the gate approves on briefs it never saw. Generation keeps using the c
 
 from prefect import flow
 
-from models.text_finetune import TrainConfig
+from models.text_train_config import TrainConfig
 from tasks.train_text import collect_training_data, evaluate_held_out, promote_if_better, train_challenger
 
 
 @flow(name="train-text")
 def train_text(
-    epochs: int = 2,
-    batch_size: int = 8,
-    learning_rate: float = 2e-4,
-    rank: int = 8,
+    epochs: int = TrainConfig.epochs,
+    batch_size: int = TrainConfig.batch_size,
+    learning_rate: float = TrainConfig.learning_rate,
+    rank: int = TrainConfig.rank,
     held_out_pct: int = 25,
     min_quality: float = 0.75,
     max_examples: int = 2000,

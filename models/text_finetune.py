@@ -32,21 +32,9 @@ from models.best_of_n import distinct_2, gate_scores
 from models.copy_postprocess import clean_output
 from models.scorers.text_checks import CopyCandidate, KnownPII, check_copy
 from models.text_generator import TextGenerator, adapter_version, pick_device
+from models.text_train_config import TrainConfig
 
 IGNORE = -100  # label of tokens the loss skips
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    epochs: int = 2
-    batch_size: int = 8
-    learning_rate: float = 2e-4
-    rank: int = 8
-    alpha: int = 16
-    dropout: float = 0.05
-    max_length: int = 512
-    """Longer examples are skipped: the demo's prompts and answers take about 300 tokens."""
-    seed: int = 7
 
 
 @dataclass(frozen=True)
