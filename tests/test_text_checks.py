@@ -106,6 +106,9 @@ BAD = [
      'names "glass"'),
     # "Eternal Foam Footwear" for felt loafers: approved in a LoRA round of 2026-12-03.
     ("google_rsa", "Eternal Foam Linen Shirt", "grounding", 'names "Foam" but the product is made of 100% linen'),
+    # Approved for felt loafers in a LoRA round of 2026-12-03.
+    ("meta_feed", "A classic, timeless choice from our vintage lace collection.", "grounding",
+     'names "lace" but the product is made of 100% linen'),
     ("meta_feed", "The Linen Shirt in soft organic cotton, made for long summer days. Easy care.", "grounding",
      'names "cotton" but the product is made of 100% linen'),
     ("meta_feed", "The Linen Shirt in navy: only 3 left, so do not wait too long. Easy care.", "grounding",
@@ -213,6 +216,10 @@ def test_a_product_name_carrying_an_injection_is_named_as_such():
         ("The Linen Shirt in navy, 95% linen for long summer days. Easy care.", {"material": "95% linen, 5% elastane"}),
         ("The Linen Shirt in navy for £39, made for long summer days. Easy care.", {"currency": "GBP"}),
         ("The Linen Shirt in navy for just 1,299.00 kr. Made for long summer days.", {"currency": "SEK", "price": 1299}),
+        # Laces to tie are no lace fabric.
+        ("Lace up the Fjord Suede Boots and take the long way home.", {"name": "Fjord Suede Boots", "material": "suede"}),
+        ("The lace-up Fjord Suede Boots with waxed laces, made for long walks.",
+         {"name": "Fjord Suede Boots", "material": "suede"}),
     ],
 )
 def test_grounded_claims_pass(text, product):

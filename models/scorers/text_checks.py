@@ -202,6 +202,7 @@ def _claims(words: Iterable[str]) -> re.Pattern:
 
 COLOUR = _claims([*LEX["colours"], *LEX["colour_synonyms"]])
 MATERIAL = _claims(LEX["materials"])
+NOT_MATERIAL = _any_of(LEX["not_material_patterns"])
 COLOUR_SYNONYMS = _phrases(LEX["colour_synonyms"])
 NUMBER_WORD = "(?:" + "|".join(sorted([*LEX["number_words"], "hundred", "thousand"], key=len, reverse=True)) + ")"
 NUMBER_WORDS = re.compile(rf"\b{NUMBER_WORD}(?:(?:\s+and\s+|[\s-]+){NUMBER_WORD})*\b", re.IGNORECASE)
@@ -512,8 +513,8 @@ def grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None)
         listed = ", ".join(product.get("colours") or []) or "no listed colour"
         problems.append(f"names the colour {_quote(colours)} but the product comes in {listed}")
     materials = _unlisted_words(
-        MATERIAL, text, _product_text(product, "material", "name", "category", "description"),
-        _product_text(product, "material"),
+        MATERIAL, NOT_MATERIAL.sub(" ", text),
+        _product_text(product, "material", "name", "category", "description"), _product_text(product, "material"),
     )
     if materials:
         made_of = product.get("material") or "an unlisted material"
