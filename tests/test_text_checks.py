@@ -217,7 +217,8 @@ def test_a_product_name_carrying_an_injection_is_named_as_such():
         ("The Linen Shirt in navy for £39, made for long summer days. Easy care.", {"currency": "GBP"}),
         ("The Linen Shirt in navy for just 1,299.00 kr. Made for long summer days.", {"currency": "SEK", "price": 1299}),
         # Laces to tie are no lace fabric.
-        ("Lace up the Fjord Suede Boots and take the long way home.", {"name": "Fjord Suede Boots", "material": "suede"}),
+        ("Lace up the Fjord Suede Boots and take the long way home.",
+         {"name": "Fjord Suede Boots", "material": "suede"}),
         ("The lace-up Fjord Suede Boots with waxed laces, made for long walks.",
          {"name": "Fjord Suede Boots", "material": "suede"}),
     ],
@@ -503,6 +504,8 @@ CLAIMS_AGAINST_FACTS = [
     # ...and of the demo, 2026-12-02 (a Meta primary text; an email preheader).
     ("Your footware will be perfect for the beach.", {"category": "Footwear"}, 'misspells "footwear" as "footware"'),
     ("A bespoke canvas back pack featuring the Kestrel Canvas", {"material": "canvas"}, 'claims "bespoke"'),
+    # ...and of a LoRA's held-out answers, 2026-12-03.
+    ("A tale of sustainability woven into every fabric you wear today!", {}, 'claims "sustainability"'),
 ]
 
 
@@ -519,6 +522,8 @@ def test_claims_the_facts_make_pass():
     assert check(text, product=facts)["grounding"].passed, check(text, product=facts)["grounding"].reason
     eco = {"name": "Linen Shirt", "description": "An eco-friendly, machine washable linen shirt."}
     assert check("The EcoFriendly, machine-washable Linen Shirt.", product=eco)["grounding"].passed
+    sustainable = {"name": "Linen Shirt", "description": "Sustainably grown linen."}
+    assert check("A Linen Shirt made with sustainability in mind.", product=sustainable)["grounding"].passed
     heritage = {"name": "Linen Shirt", "description": "Woven in Porto since 1921."}
     assert check("The Linen Shirt: woven since 1921.", product=heritage)["grounding"].passed
 

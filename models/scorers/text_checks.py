@@ -365,10 +365,10 @@ def _type_problems(text: str, product: dict) -> list[str]:
 
 def _phrase_stems(phrase: str) -> re.Pattern:
     """Any form of each word of the phrase, its words apart by spaces or hyphens: "recycled" finds
-    "recycling", "eco-friendly" "eco friendly"."""
+    "recycling", "eco-friendly" "eco friendly", "sustainability" "sustainably"."""
     words = re.split(r"[\s-]+", phrase.lower())
-    return re.compile(r"(?<!\w)" + r"[\s-]*".join(re.escape(w[: max(5, len(w) - 2)]) + r"\w*" for w in words),
-                      re.IGNORECASE)
+    stems = [re.escape(w[: min(9, max(5, len(w) - 2))]) + r"\w*" for w in words]
+    return re.compile(r"(?<!\w)" + r"[\s-]*".join(stems), re.IGNORECASE)
 
 
 def _feature_problems(text: str, product: dict) -> list[str]:
