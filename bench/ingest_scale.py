@@ -4,20 +4,21 @@
     python -m bench.run ingest_scale                # the same through the bench runner, at BENCH_SCALE or 200
 
 Every export is written as CSV (order lines too), so both sides read the same bytes. Each side runs in its
-own process, so its peak memory (ru_maxrss) is its own; disk_mb is the size of its DuckDB file afterwards.
+own process, so its peak memory (VmHWM) is its own; disk_mb is the size of its DuckDB file afterwards.
 Prints the figures and writes bench/results/ingest_scale.json.
 """
 
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from bench.memory import peak_rss_mb
 
 FILES = ("products.csv", "customers.csv", "order_lines.csv")
 SOURCE = """name: bench
@@ -29,10 +30,6 @@ entities:
 """
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _bare(folder: Path) -> dict:
     import duckdb
 
@@ -42,7 +39,7 @@ def _bare(folder: Path) -> dict:
         con.execute(f"CREATE TABLE {name.split('.')[0]} AS SELECT * FROM read_csv(?)", [str(folder / name)])
     seconds = time.perf_counter() - started
     con.close()
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "disk_mb": _disk_mb(folder / "bare.duckdb")}
+    return {"seconds": seconds, "peak_mb": peak_rss_mb(), "disk_mb": _disk_mb(folder / "bare.duckdb")}
 
 
 def _disk_mb(path: Path) -> float:
@@ -63,7 +60,7 @@ def _pipeline(folder: Path) -> dict:
         stage_start = time.perf_counter()
         run()
         stages[name] = round(time.perf_counter() - stage_start, 2)
-    return {"seconds": time.perf_counter() - started, "stages": stages, "peak_mb": _peak_mb(),
+    return {"seconds": time.perf_counter() - started, "stages": stages, "peak_mb": peak_rss_mb(),
             "disk_mb": _disk_mb(folder / "home" / "warehouse.duckdb")}
 
 

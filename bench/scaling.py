@@ -18,7 +18,6 @@ What a CPU can afford, and how each figure is labelled (bench/results/scaling.js
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+
+from bench.memory import peak_rss_mb
 
 BRIEFS_PER_SEGMENT_1X = 4  # campaigns/demo.yaml: products.per_segment
 RUN_DATE = date(2026, 11, 23)
@@ -95,7 +96,7 @@ def _run(factor: float, real_model: bool, folder: Path) -> dict:
         "banners": sum(summary["decisions"].get("banner", {}).values()),
         "wall_seconds": round(wall, 1), "stage_seconds": stages,
         "prefect_overhead_pct": round(100 * (wall - sum(stages.values())) / wall, 1),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_mb": round(peak_rss_mb()),
         "load_average_1m": round(os.getloadavg()[0], 2),  # other work on the machine slows every figure
     }
 
