@@ -1,8 +1,9 @@
 """Copy generation throughput on CPU: variants per second, one batched `generate` of
 ADCRAFT_GENERATION_BATCH_SIZE variants (64 by default) against one `generate` per variant, on the same
 variants. Twice: for different prompts (16 products for 4 segments), and for best-of-N as the demo campaign
-runs it (half as many prompts, 2 candidates each). Run `python -m bench.generation`; it prints the figures
-and writes bench/results/generation.json."""
+runs it (half as many prompts, 2 candidates each). Then tokens per second of a batched `generate`: on the
+CPU, and on CUDA (bfloat16) when a GPU is there (null without one). Run `python -m bench.generation`; it
+prints the figures and writes bench/results/generation.json."""
 
 import os
 import time
@@ -81,6 +82,22 @@ def _by_batch_size(generator, conversations: list, max_new_tokens: int) -> dict[
     return rates
 
 
+def _tokens_per_s(generator, conversations: list, max_new_tokens: int) -> dict:
+    """Answer tokens written per second by one batched generate over the list, after a warm-up batch. The
+    tokens are counted by encoding the answers again: what a reader gets, not the padding after an end."""
+    generator.generate(conversations, max_new_tokens, seed=0)
+    if generator.device == "cuda":
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    answers = generator.generate(conversations, max_new_tokens, seed=1)
+    if generator.device == "cuda":
+        torch.cuda.synchronize()
+    seconds = time.perf_counter() - start
+    tokens = sum(len(ids) for ids in generator.tokenizer(answers, add_special_tokens=False)["input_ids"])
+    return {"device": generator.device, "rows": len(conversations), "tokens": tokens, "seconds": round(seconds, 2),
+            "tokens_per_s": round(tokens / seconds, 1), "variants_per_s": round(len(conversations) / seconds, 2)}
+
+
 def main() -> dict:
     settings = get_settings()
     generator = load_text_generator(settings.models_dir, settings.text_model, "cpu")
@@ -95,6 +112,11 @@ def main() -> dict:
     best_of_n = [c for c in conversations[:batch // candidates] for _ in range(candidates)]
     best_of_n_batched_s, best_of_n_single_s = _timed(generator, best_of_n, max_new_tokens)
     by_batch_size = _by_batch_size(generator, conversations, max_new_tokens)
+    tokens_cpu = _tokens_per_s(generator, conversations, max_new_tokens)
+    tokens_cuda = None
+    if torch.cuda.is_available():
+        gpu = load_text_generator(settings.models_dir, settings.text_model, "cuda")
+        tokens_cuda = _tokens_per_s(gpu, conversations, max_new_tokens) | {"gpu": torch.cuda.get_device_name()}
 
     prompt_tokens = [
         len(generator.tokenizer(generator.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True))
@@ -118,6 +140,8 @@ def main() -> dict:
         "best_of_n_one_at_a_time_variants_per_s": round(len(best_of_n) / best_of_n_single_s, 2),
         "best_of_n_speedup": round(best_of_n_single_s / best_of_n_batched_s, 2),
         "batched_variants_per_s_by_batch_size": by_batch_size,
+        "tokens_per_s_cpu": tokens_cpu,
+        "tokens_per_s_cuda": tokens_cuda,
         "target_speedup": TARGET_SPEEDUP,
         "torch_threads": torch.get_num_threads(),
         # Other work on the machine slows the wall clock; the load average says how busy it was.
@@ -128,6 +152,12 @@ def main() -> dict:
           f"variants/s: {figures['speedup']}x; best-of-{candidates}: {figures['best_of_n_speedup']}x "
           f"(target {TARGET_SPEEDUP:.0f}x; load average {figures['load_average_1m']}); variants/s by batch size "
           f"{by_batch_size}")
+    for found in (tokens_cpu, tokens_cuda):
+        if found:
+            print(f"tokens/s on {found['device']}: {found['tokens_per_s']} ({found['tokens']} answer tokens in "
+                  f"{found['seconds']} s, a batch of {found['rows']})")
+    if tokens_cuda is None:
+        print("tokens/s on cuda: not measured, no GPU")
     return figures
 
 
