@@ -59,12 +59,13 @@ def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | No
                          f"{gen['best_of_n_speedup']}x ({gen['best_of_n_batched_variants_per_s']} vs "
                          f"{gen['best_of_n_one_at_a_time_variants_per_s']} variants/s)", "generation"])
         for device in ("cpu", "cuda"):
-            if f"tokens_per_s_{device}" in gen:
-                found = gen[f"tokens_per_s_{device}"]
-                rows.append([f"generation tokens/s on {device}, one batch of {variants}",
-                             f"{found['tokens_per_s']} tokens/s ({found['variants_per_s']} variants/s"
-                             f"{', ' + found['gpu'] if 'gpu' in found else ''})" if found else "not measured: no GPU",
-                             "generation"])
+            if f"tokens_per_s_{device}" not in gen:  # results written before the figure existed
+                continue
+            found = gen[f"tokens_per_s_{device}"] or {}
+            figure = (f"{found['tokens_per_s']} tokens/s ({found['variants_per_s']} variants/s)" if found
+                      else "not measured: no GPU")
+            rows.append([f"generation tokens/s on {found.get('gpu', device)}, one batch of {variants}", figure,
+                         "generation"])
     if banners:
         rows.append(["banners", f"{banners['banners_per_second']} banners/s (target "
                                 f"{banners.get('target_banners_per_second', '-')})", "banners"])
