@@ -250,6 +250,10 @@ class EntitySource(Strict):
     """Defaults to the file extension (.jsonl and .ndjson are JSON lines)."""
     delimiter: str | None = None
     encoding: Literal["utf-8", "utf-16", "latin-1"] = "utf-8"
+    decimal_separator: Literal[".", ","] = "."
+    thousands_separator: Literal[",", ".", " ", "'"] | None = None
+    """How the export writes numbers in its decimal and integer columns: 1.234,50 is decimal_separator ','
+    and thousands_separator '.'. They become plain numbers (1234.50) before `unit` and `type` apply."""
     null_values: list[str] | None = None
     """Text that means "no value" here; defaults to the source's null_values."""
     columns: dict[str, ColumnMap] = {}
@@ -271,6 +275,13 @@ class EntitySource(Strict):
     def files_or_table(self):
         if bool(self.files) == bool(self.table):
             raise ValueError("give either files (globs) or table, not both or neither")
+        return self
+
+    @model_validator(mode="after")
+    def separators_differ(self):
+        if self.thousands_separator == self.decimal_separator:
+            raise ValueError(f"decimal_separator and thousands_separator are both {self.decimal_separator!r}; "
+                             "a number such as 1.234,50 has decimal_separator ',' and thousands_separator '.'")
         return self
 
 

@@ -5,6 +5,7 @@ transaction with its ops.loads record. Used by the ingest task and, on a throwaw
 
 import hashlib
 import logging
+import zlib
 from contextlib import contextmanager
 
 from adcraft.config import Source
@@ -20,13 +21,43 @@ def checksum(con, item: Input) -> str:
     """SHA-256 of a file's bytes; for a table, of its row count and an order-free hash of its rows."""
     if item.path is not None:
         digest = hashlib.sha256()
+        whole = _GzipCheck(item.label) if item.path.suffix.lower() == ".gz" else None
         with item.path.open("rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
+                if whole:
+                    whole.feed(block)
+        if whole:
+            whole.finish()
         return digest.hexdigest()
     source, _ = reader_sql(item)
     count, total = con.execute(f"SELECT count(*), sum(hash(t))::VARCHAR FROM {source} AS t").fetchone()
     return hashlib.sha256(f"{item.label}|{count}|{total}".encode()).hexdigest()
+
+
+class _GzipCheck:
+    """Decompresses a .gz export as its checksum is read, and throws the output away, only to learn whether
+    the file is whole: DuckDB's reader stops quietly where a cut-off file ends, which loses the rest."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.stream = zlib.decompressobj(wbits=31)
+
+    def feed(self, block: bytes) -> None:
+        while block:
+            try:
+                self.stream.decompress(block)
+            except zlib.error as exc:
+                raise MappingError(f"{self.label}: not a valid gzip file ({exc}). Export it again, or name it "
+                                   "without .gz if it is not compressed.") from None
+            block = self.stream.unused_data if self.stream.eof else b""
+            if self.stream.eof and block:  # a file of several gzip members, as `cat a.gz b.gz` makes
+                self.stream = zlib.decompressobj(wbits=31)
+
+    def finish(self) -> None:
+        if not self.stream.eof:
+            raise MappingError(f"{self.label}: the gzip file ends before its data does: the export was cut off. "
+                               "Export it again.")
 
 
 def prepare(con, item: Input) -> None:

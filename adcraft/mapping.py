@@ -6,6 +6,8 @@ was, so validation quarantines it with its row and column instead of it silently
 """
 
 import csv
+import gzip
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +21,8 @@ ENTITIES = ("products", "customers", "order_lines")
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".jsonl": "json",
            ".ndjson": "json", ".json": "json"}
 OUTPUT_FORMATS = {"date": "%Y-%m-%d", "timestamp": "%Y-%m-%d %H:%M:%S"}
+# DuckDB's readers decompress gzip by the extension; the header line is read here with Python's gzip.
+UNREADABLE_COMPRESSIONS = {".zip", ".zst", ".bz2", ".xz", ".7z"}
 
 
 class MappingError(ValueError):
@@ -67,28 +71,46 @@ def inputs(source: Source) -> list[Input]:
             continue
         paths = sorted({p for pattern in spec.files for p in base.glob(pattern) if p.is_file()})
         for path in paths:
-            fmt = spec.format or FORMATS.get(path.suffix.lower())
-            if fmt is None:
-                raise MappingError(f"{path}: cannot tell the format from the extension; set format: csv, tsv, "
-                                   f"parquet or json for {entity} in {source.file or 'the source'}.")
-            found.append(Input(entity, spec, str(path), fmt, path))
+            found.append(Input(entity, spec, str(path), _file_format(path, spec, entity, source), path))
     return found
+
+
+def _file_format(path: Path, spec: EntitySource, entity: str, source: Source) -> str:
+    """The file's format: as the mapping sets it, else by its extension (under a .gz one)."""
+    where = f"{entity} in {source.file or 'the source'}"
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in UNREADABLE_COMPRESSIONS:
+        raise MappingError(f"{path}: adcraft reads plain or gzip-compressed exports, not {suffixes[-1]}. "
+                           f"Unpack it into the landing folder, or export it as .csv.gz.")
+    if suffixes[-2:-1] and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    fmt = spec.format or FORMATS.get(suffixes[-1] if suffixes else "")
+    if fmt is None:
+        raise MappingError(f"{path}: cannot tell the format from the extension; set format: csv, tsv, "
+                           f"parquet or json for {where}.")
+    if fmt == "parquet" and path.suffix.lower() == ".gz":
+        raise MappingError(f"{path}: a Parquet file compresses itself; unpack it, or export it without .gz.")
+    return fmt
 
 
 def csv_header(item: Input) -> list[str]:
     """The column names on a CSV file's first line. Read here rather than sniffed by DuckDB, so a few
     malformed lines in a small file cannot make it guess the wrong number of columns."""
     codec = "utf-8-sig" if item.spec.encoding == "utf-8" else item.spec.encoding
+    opener = gzip.open if item.path.suffix.lower() == ".gz" else open
     try:
         if codec == "utf-16":  # a line ends in two bytes there, so read it as text
-            with item.path.open(encoding=codec, newline="") as f:
+            with opener(item.path, "rt", encoding=codec, newline="") as f:
                 line = f.readline()
         else:  # only the first line: a bad byte further down is the reader's to report, with its line
-            with item.path.open("rb") as f:
+            with opener(item.path, "rb") as f:
                 line = f.readline().decode(codec)
     except UnicodeDecodeError:
         raise MappingError(f"{item.label}: line 1 (the header) is not {item.spec.encoding}; set `encoding:` "
                            f"(utf-8, utf-16 or latin-1) for {item.entity} in the source's YAML.") from None
+    if not line.strip():
+        raise MappingError(f"{item.label} has no header line: the export is empty or cut off. Export it again, "
+                           "or move it out of the landing folder.")
     return next(csv.reader([line.rstrip("\r\n")], delimiter=_delimiter(item)), [])
 
 
@@ -161,19 +183,22 @@ def select_sql(item: Input, source: Source, present: list[str]) -> str:
         column = spec.from_ if spec and spec.from_ else name
         if column not in present:
             continue  # an optional column the export lacks stays null
-        parts.append(f"{_convert(f'CAST({ident(column)} AS VARCHAR)', spec, meta['type'], nulls)} AS {ident(name)}")
+        value = _convert(f"CAST({ident(column)} AS VARCHAR)", spec, meta["type"], nulls, item.spec)
+        parts.append(f"{value} AS {ident(name)}")
     return ", ".join(parts)
 
 
-def _convert(value: str, spec, canonical_type: str, nulls: list[str]) -> str:
+def _convert(value: str, spec, canonical_type: str, nulls: list[str], entity_spec: EntitySource) -> str:
     if nulls:
         value = f"CASE WHEN trim({value}) IN ({', '.join(literal(n) for n in nulls)}) THEN NULL ELSE {value} END"
-    if spec is None:
-        return value
-    if spec.values:
+    if spec is not None and spec.values:
         cases = " ".join(f"WHEN {literal(k)} THEN {'NULL' if v is None else literal(v)}"
                          for k, v in spec.values.items())
         value = f"(CASE trim({value}) {cases} ELSE {value} END)"
+    if canonical_type in ("decimal", "integer"):
+        value = _plain_number(value, entity_spec.decimal_separator, entity_spec.thousands_separator)
+    if spec is None:
+        return value
     converted = None
     if spec.unit == "cents":
         number = f"TRY_CAST(trim({value}) AS DOUBLE)"
@@ -189,3 +214,20 @@ def _convert(value: str, spec, canonical_type: str, nulls: list[str]) -> str:
     elif spec.type in ("boolean", "date", "timestamp"):
         converted = f"CAST(TRY_CAST(trim({value}) AS {spec.type.upper()}) AS VARCHAR)"
     return f"coalesce({converted}, {value})" if converted else value
+
+
+def _plain_number(value: str, decimal: str, thousands: str | None) -> str:
+    """A number written the export's way (1.234,50) rewritten the plain way (1234.50). Text that is not a
+    number written that way is kept as it was, for validation to hold back with its row."""
+    if decimal == "." and thousands is None:
+        return value
+    # A space also stands for the no-break spaces that spreadsheets group digits with.
+    group = "[ \u00a0\u202f]" if thousands == " " else re.escape(thousands or "")
+    digits = f"[0-9]{{1,3}}(?:{group}[0-9]{{3}})+|[0-9]+" if thousands else "[0-9]+"
+    pattern = f"[+-]?(?:{digits})(?:{re.escape(decimal)}[0-9]+)?"
+    plain = f"trim({value})"
+    if thousands:
+        plain = f"regexp_replace({plain}, {literal(group)}, '', 'g')"
+    if decimal != ".":
+        plain = f"replace({plain}, {literal(decimal)}, '.')"
+    return f"(CASE WHEN regexp_full_match(trim({value}), {literal(pattern)}) THEN {plain} ELSE {value} END)"

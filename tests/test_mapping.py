@@ -1,0 +1,104 @@
+"""How a source's mapping reads exports the demo does not write: numbers written the European way, and
+gzip-compressed files. Each case loads for real or runs `sources check` (the same SQL as a load)."""
+
+import gzip
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import yaml
+
+from adcraft.config import ConfigError, load_source
+from adcraft.db import warehouse
+from adcraft.mapping import MappingError, inputs
+from adcraft.source_check import check_source
+from tasks.ingest import ingest_source
+from tasks.transform import build_marts
+from tasks.validate import validate_loads
+
+HEADER = "ArtNr;Name;Preis;Bestand;Waehrung\n"
+
+
+def make_source(root, files: dict[str, bytes | str], **products) -> str:
+    for name, content in files.items():
+        (root / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    columns = {"sku": "ArtNr", "name": "Name", "price": "Preis", "stock": "Bestand", "currency": "Waehrung"}
+    spec = {"name": "shop", "entities": {"products": {
+        "files": ["artikel*"], "delimiter": ";", "columns": columns, **products}}}
+    path = root / "shop.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return str(path)
+
+
+def test_decimal_comma_and_thousands_points_become_plain_numbers(adcraft_home, tmp_path):
+    rows = "A-1;Zelt;1.234,50;1.000;EUR\nA-2;Hut;12,5;3;EUR\nA-3;Kanu;-7;2;EUR\n"
+    source = make_source(tmp_path, {"artikel.csv": HEADER + rows}, decimal_separator=",", thousands_separator=".")
+    [check] = check_source(source)
+    assert [(r["price"], r["stock"]) for r in check.preview] == [("1234.50", "1000"), ("12.5", "3"), ("-7", "2")]
+    assert [p.split(" (row")[0] for _, p in check.problems] == ["price -7 is not > 0"]
+
+
+def test_a_number_not_written_the_declared_way_is_held_back_as_it_was(adcraft_home, tmp_path):
+    rows = "A-1;Zelt;49,90;1;EUR\nA-2;Hut;1,234.50;1;EUR\nA-3;Kanu;12,345,6;1;EUR\n"
+    source = make_source(tmp_path, {"artikel.csv": HEADER + rows}, decimal_separator=",", thousands_separator=" ")
+    [check] = check_source(source)
+    found = [reason for _, reason in check.problems]
+    assert [p.split(" (row")[0] for p in found if p.startswith("price")] == [
+        "price '1,234.50' does not match ^-?[0-9]+(?:\\.[0-9]+)?$",
+        "price '12,345,6' does not match ^-?[0-9]+(?:\\.[0-9]+)?$",
+    ]
+    assert "(row 2 of artikel.csv)" in found[0] and "`decimal_separator`" in found[0]
+
+
+def test_space_groups_include_the_no_break_spaces_spreadsheets_write(adcraft_home, tmp_path):
+    rows = "A-1;Zelt;1\u00a0234,50;2\u202f000;EUR\nA-2;Hut;1 234,50;1;EUR\n"
+    source = make_source(tmp_path, {"artikel.csv": HEADER + rows}, decimal_separator=",", thousands_separator=" ")
+    [check] = check_source(source)
+    assert [(r["price"], r["stock"]) for r in check.preview] == [("1234.50", "2000"), ("1234.50", "1")]
+    assert not check.problems
+
+
+def test_number_format_applies_before_cents_and_types(adcraft_home, tmp_path):
+    columns = {"sku": "ArtNr", "name": "Name", "price": {"from": "Preis", "unit": "cents"},
+               "stock": {"from": "Bestand", "type": "integer"}, "currency": "Waehrung"}
+    source = make_source(tmp_path, {"artikel.csv": HEADER + "A-1;Zelt;1.250;3,0;EUR\n"},
+                         decimal_separator=",", thousands_separator=".", columns=columns)
+    [check] = check_source(source)
+    assert (check.preview[0]["price"], check.preview[0]["stock"]) == ("12.50", "3")
+
+
+def test_the_same_separator_twice_is_refused_with_the_file_named(tmp_path):
+    source = make_source(tmp_path, {}, decimal_separator=",", thousands_separator=",")
+    with pytest.raises(ConfigError, match=r"shop\.yaml: .*both ','.*thousands_separator '\.'"):
+        load_source(source)
+
+
+def test_gzip_exports_load_like_plain_ones_and_stage_typed(adcraft_home, tmp_path):
+    # Two gzip members, as `cat a.gz b.gz` writes: both are read.
+    content = gzip.compress((HEADER + "A-1;Zelt;49,90;3;EUR\n").encode()) + gzip.compress(b"A-2;Hut;12,00;0;EUR\n")
+    source = make_source(tmp_path, {"artikel.csv.gz": content}, decimal_separator=",")
+    [item] = inputs(load_source(source))
+    assert item.format == "csv"
+    result = ingest_source.fn(source)
+    assert result["rows_loaded"]["products"] == 2
+    assert validate_loads.fn()["entities"]["products"]["rows_quarantined"] == 0
+    build_marts.fn(date(2026, 11, 23))
+    with warehouse() as con:
+        staged = con.execute("SELECT sku, price, stock FROM staging.stg_products ORDER BY sku").fetchall()
+    assert staged == [("A-1", Decimal("49.90"), 3), ("A-2", Decimal("12.00"), 0)]
+    assert ingest_source.fn(source)["skipped"] == ["artikel.csv.gz"]  # same bytes: loaded once
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("artikel.csv.gz", b"not gzip at all", r"artikel\.csv\.gz: not a valid gzip file .*name it without \.gz"),
+    ("artikel.csv.gz", gzip.compress((HEADER + "A-1;Zelt;4;3;EUR\n" * 5000).encode())[:-40],
+     r"artikel\.csv\.gz: the gzip file ends before its data does: the export was cut off"),
+    ("artikel.csv.gz", gzip.compress(HEADER.encode()) + gzip.compress(b"A-1;Zelt;4;3;EUR\n")[:-3],
+     r"the export was cut off"),
+    ("artikel.csv.gz", gzip.compress(b""), r"artikel\.csv\.gz has no header line: the export is empty"),
+    ("artikel.csv.zst", b"\x28\xb5\x2f\xfd", r"artikel\.csv\.zst: adcraft reads plain or gzip-compressed .* \.csv\.gz"),
+])
+def test_bad_or_unsupported_compression_is_a_clear_error(adcraft_home, tmp_path, name, content, message):
+    source = make_source(tmp_path, {name: content})
+    with pytest.raises(MappingError, match=message):
+        ingest_source.fn(source)
