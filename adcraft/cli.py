@@ -1,5 +1,6 @@
 """The `adcraft` command. Heavy imports (prefect, torch, GX) happen inside commands to keep --help fast."""
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -35,7 +36,23 @@ def _run_nightly(campaign: Path, run_date: date) -> dict:
     configure_prefect()
     from flows.nightly import nightly_campaign
 
-    return nightly_campaign(str(campaign), run_date)
+    with _explained_errors():
+        return nightly_campaign(str(campaign), run_date)
+
+
+@contextmanager
+def _explained_errors():
+    """adcraft's own errors already say what went wrong and what to do: print that, not a traceback, and exit 1."""
+    from adcraft.config import ConfigError
+    from adcraft.db import WarehouseLockedError
+    from adcraft.mapping import MappingError
+    from tasks.validate import CriticalDataError
+
+    try:
+        yield
+    except (ConfigError, MappingError, CriticalDataError, WarehouseLockedError, FileNotFoundError) as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -56,17 +73,33 @@ def demo(
 
 @app.command()
 def ingest(
-    source: Annotated[Path, typer.Option(help="Landing folder with the exports.", file_okay=False)] = None,
+    source: Annotated[str, typer.Option(
+        help="A source: its name in sources/ (e.g. demo), its YAML file, or a landing folder laid out like the "
+             "demo's. Defaults to the demo's landing folder.")] = "",
 ):
-    """Load new export files from a landing folder into the warehouse and validate them."""
+    """Load a source's new exports into the warehouse and validate them (docs/bring-your-own-data.md)."""
     from adcraft.prefect_env import configure_prefect
 
     configure_prefect()
     from flows.ingest import ingest_and_validate
 
-    source = source or get_settings().landing_dir / "demo"
-    result = ingest_and_validate(str(source))
-    typer.echo(result)
+    with _explained_errors():
+        result = ingest_and_validate(source or str(get_settings().landing_dir / "demo"))
+    typer.echo(_ingest_summary(result["ingest"], result["validate"]))
+
+
+def _ingest_summary(ingest: dict, validate: dict) -> str:
+    loaded = ", ".join(f"{entity} {rows:,}" for entity, rows in ingest["rows_loaded"].items() if rows)
+    lines = [f"Source {ingest['source']}: loaded {loaded or 'nothing new'}"
+             + (f"; skipped as already loaded: {', '.join(ingest['skipped'])}" if ingest["skipped"] else "")]
+    for entity, found in validate["entities"].items():
+        warnings = f"; warnings: {', '.join(found['warnings'])}" if found["warnings"] else ""
+        lines.append(f"  {entity}: {found['rows_checked']:,} rows checked, {found['rows_quarantined']:,} "
+                     f"quarantined{warnings}")
+    if validate["entities"]:
+        lines.append(f"Validation report: {validate['report']}")
+        lines.append("Held-back rows: adcraft quarantine list")
+    return "\n".join(lines)
 
 
 @app.command()

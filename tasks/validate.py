@@ -133,8 +133,9 @@ def _gx_context(gx_import: Future):
     gx = gx_import.result()  # imported meanwhile (3-9 s), and only when there is something to validate
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    # GX announces its temporary docs folder at INFO on every run; that is noise in a nightly log.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # GX announces its temporary docs folder at INFO on every run (that module sets its own logger to INFO);
+    # that is noise in a nightly log.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context

@@ -36,3 +36,11 @@ def test_a_bad_campaign_is_explained(tmp_path):
     bad.write_text("name: x\n")
     result = runner.invoke(app, ["run", str(bad)])
     assert result.exit_code != 0 and "brand: Field required" in result.output
+
+
+def test_a_missing_source_is_explained_without_a_traceback(adcraft_home):
+    result = runner.invoke(app, ["ingest", "--source", "no-such-shop"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert any(line.startswith("Error: Source 'no-such-shop' does not exist: no file")
+               for line in result.output.splitlines())
+    assert "Declare it in sources/<name>.yaml" in result.output

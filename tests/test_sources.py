@@ -50,6 +50,16 @@ def test_check_cli_previews_the_mapping_and_masks_pii(adcraft_home):
     assert "signup_date '31.02.2025' does not match" in out.output and "(row 3 of kunden.csv)" in out.output
 
 
+def test_ingest_cli_loads_a_source_yaml_as_the_guide_says(adcraft_home):
+    command = ["ingest", "--source", str(EXAMPLE / "source.yaml")]
+    out = CliRunner().invoke(app, command)
+    assert out.exit_code == 0, out.output
+    assert "Source foreign_shop: loaded products 4, customers 3, order_lines 3" in out.output
+    assert "customers: 3 rows checked, 1 quarantined; warnings: signup_date_is_date" in out.output
+    again = CliRunner().invoke(app, command)
+    assert "loaded nothing new; skipped as already loaded: artikel.csv, kunden.csv, bestellungen.jsonl" in again.output
+
+
 def test_sqlite_table_through_duckdb_scanner(adcraft_home, tmp_path):
     db = sqlite3.connect(tmp_path / "shop.sqlite")
     db.execute("CREATE TABLE articles (code TEXT, title TEXT, cents INTEGER, qty INTEGER, live TEXT)")
