@@ -1,8 +1,8 @@
 """Validation rules (warehouse/expectations/<entity>.yaml), and the one place that turns a rule into both a
 Great Expectations expectation and the SQL that quarantines the rows breaking it.
 
-The two must agree row for row, so both read the same values: text as DuckDB stored it, and for `between`
-and `not_future` a number DuckDB makes of it (`Rule.derived`), handed to GX as an extra column.
+The two must agree row for row, so both read the same values: text as DuckDB stored it, and for `between`,
+`not_future` and `of_type` a number DuckDB makes of it (`Rule.derived`), handed to GX as an extra column.
 """
 
 from functools import cache
@@ -16,7 +16,16 @@ from adcraft.settings import WAREHOUSE_DIR
 EXPECTATIONS_DIR = WAREHOUSE_DIR / "expectations"
 # Which option each kind needs.
 REQUIRED = {"between": ("min", "max"), "in_set": ("values",), "match_regex": ("regex",),
-            "not_match_regex": ("regex",), "max_length": ("max",)}
+            "not_match_regex": ("regex",), "max_length": ("max",), "of_type": ("type",)}
+# What staging (warehouse/sql/staging) casts a column of each type to, and how a reason names it. A value
+# that does not cast would be staged as null: 2026-02-31, or a stock of 99999999999.
+STAGED_TYPES = {
+    "integer": ("INTEGER", "a whole number from -2147483648 to 2147483647"),
+    "decimal": ("DECIMAL(12, 2)", "a decimal number below 10,000,000,000"),
+    "date": ("DATE", "a date that exists"),
+    "timestamp": ("TIMESTAMP", "a date and time that exist"),
+    "boolean": ("BOOLEAN", "true or false"),
+}
 SHOWN_CHARS = 80  # reasons quote at most this much of a value: a 1 MB description stays in row_data
 
 
@@ -26,7 +35,7 @@ class Rule(BaseModel):
     name: str
     column: str
     kind: Literal["not_null", "unique", "between", "in_set", "match_regex", "not_match_regex", "max_length",
-                  "not_future"]
+                  "not_future", "of_type"]
     severity: Literal["critical", "warning"]
     reason: str
     fix: str = ""
@@ -38,6 +47,8 @@ class Rule(BaseModel):
     strict_min: bool = False
     values: tuple[str, ...] | None = None
     regex: str | None = None
+    type: Literal["integer", "decimal", "date", "timestamp", "boolean"] | None = None
+    """of_type: the type staging casts the column to; with `regex`, the value must also be written that way."""
     pii: bool = False
     """Set from the file's and the source's pii_columns: the value is never copied into a reason."""
 
@@ -55,6 +66,8 @@ class Rule(BaseModel):
             return f"{self.column}__number", number_sql(self.column)
         if self.kind == "not_future":
             return f"{self.column}__days_ahead", days_ahead_sql(self.column)
+        if self.kind == "of_type":
+            return f"{self.column}__is_{self.type}", of_type_sql(self.column, self.type, self.regex)
         return None
 
 
@@ -89,6 +102,14 @@ def number_sql(column: str) -> str:
 def days_ahead_sql(column: str) -> str:
     """How many days after today the column's date or timestamp lies, else NULL (left to the format rule)."""
     return f"date_diff('day', current_date, CAST(TRY_CAST({_ident(column)} AS TIMESTAMP) AS DATE))"
+
+
+def of_type_sql(column: str, type_: str, regex: str | None) -> str:
+    """1 if the column's text is written as `regex` says and casts to its staged type, 0 if not, NULL if empty."""
+    value = _ident(column)
+    written = f"regexp_matches({value}, {_literal(regex)}) AND " if regex else ""
+    return (f"CASE WHEN {value} IS NULL THEN NULL WHEN {written}TRY_CAST({value} AS {STAGED_TYPES[type_][0]}) "
+            "IS NOT NULL THEN 1 ELSE 0 END")
 
 
 def checked_columns_sql(rules: tuple[Rule, ...]) -> str:
@@ -126,6 +147,8 @@ def to_expectation(rule: Rule):
                                                max_value=rule.max, strict_min=rule.strict_min)
     if rule.kind == "not_future":
         return x.ExpectColumnValuesToBeBetween(**{**common, "column": rule.derived[0]}, max_value=rule.max or 0)
+    if rule.kind == "of_type":
+        return x.ExpectColumnValuesToBeBetween(**{**common, "column": rule.derived[0]}, min_value=1)
     if rule.kind == "max_length":
         return x.ExpectColumnValueLengthsToBeBetween(**common, max_value=int(rule.max))
     if rule.kind == "in_set":
@@ -169,6 +192,12 @@ def to_sql(rule: Rule) -> dict:
         days = _ident(rule.derived[0])
         pieces |= {"predicate": f"{days} IS NOT NULL AND {days} > {rule.max or 0!r}",
                    "problem": f"{value} || printf(' is %d days in the future', {days})"}
+    elif rule.kind == "of_type":
+        wrong_type = f"{value} || {_literal(' is not ' + STAGED_TYPES[rule.type][1])}"
+        if rule.regex:
+            wrong_type = (f"CASE WHEN regexp_matches({col}, {_literal(rule.regex)}) THEN {wrong_type} "
+                          f"ELSE {value} || {_literal(' does not match ' + rule.regex)} END")
+        pieces |= {"predicate": f"{_ident(rule.derived[0])} = 0", "problem": wrong_type}
     elif rule.kind == "max_length":
         pieces |= {"predicate": f"{col} IS NOT NULL AND length({col}) > {int(rule.max)}",
                    "problem": f"printf('%s is %d characters long, over {int(rule.max)}', {label}, length({col}))"}

@@ -1,6 +1,8 @@
 """Bad exports: each error names the file, the line or row, and the column, and says how to fix the export
 or the mapping. Most cases run `sources check` (the same SQL as a load, on a throwaway warehouse)."""
 
+import re
+
 import pytest
 import yaml
 
@@ -114,3 +116,43 @@ def test_huge_text_is_flagged_without_copying_it_into_the_reason(adcraft_home, t
     found = problems(source)
     reason = next(p for p in found if p.startswith("description is 20000 characters long, over 5000"))
     assert "(row 2 of products.csv)" in reason and len(reason) < 400
+
+
+def test_values_that_would_stage_as_null_are_held_back_instead(adcraft_home, tmp_path):
+    """A day that does not exist, or a number too big for its staged type, passes a format check but casts
+    to null in staging, which would drop the order line from every mart without a word."""
+    products = HEADER + GOOD + "A-2,Wool Hat,5.00,EUR,99999999999,2024-02-30,Hat.\n"
+    lines = ("order_id,line_number,customer_id,sku,quantity,unit_price,currency,ordered_at\n"
+             "O1,1,C1,A-1,1,49.00,EUR,2026-02-31 10:00:00\n"
+             "O2,x,C1,A-1,1,49.00,EUR,2026-02-01 10:00:00\n"
+             ",,C1,A-1,1,49.00,EUR,2026-02-01 10:00:00\n"
+             "O3,1,C1,A-1,1,49.00,EUR,2026-02-01 10:00:00\n")
+    source = make_source(tmp_path, {"products.csv": products, "order_lines.csv": lines})
+    found = {re.match(r".*? \(row \d+ of \w+\.csv\)", p)[0] for p in problems(source)}
+    assert found == {
+        "stock '99999999999' is not a whole number from -2147483648 to 2147483647 (row 2 of products.csv)",
+        "launch_date '2024-02-30' is not a date that exists (row 2 of products.csv)",
+        "ordered_at '2026-02-31 10:00:00' is not a date and time that exist (row 1 of order_lines.csv)",
+        "line_number 'x' does not match ^[0-9]+$ (row 2 of order_lines.csv)",
+        "order_id is missing (row 3 of order_lines.csv)",
+        "line_number is missing (row 3 of order_lines.csv)",
+    }
+
+
+def test_every_staged_cast_has_a_rule_type_that_matches_it():
+    """Staging's TRY_CASTs and the of_type rules must name the same DuckDB types, or a value could pass its
+    rule and still stage as null."""
+    from adcraft.mapping import entity_schema
+    from adcraft.rules import STAGED_TYPES, load_rules
+    from adcraft.settings import WAREHOUSE_DIR
+
+    staging = "\n".join(p.read_text() for p in (WAREHOUSE_DIR / "sql" / "staging").glob("*.sql"))
+    casts = dict(re.findall(r"TRY_CAST\(\w+\.(\w+) AS ([A-Z]+(?:\(\d+, \d+\))?)\)", staging))
+    for entity in ("products", "customers", "order_lines"):
+        columns = entity_schema(entity)["columns"]
+        typed = {name for name, meta in columns.items() if meta["type"] != "text"}
+        assert typed <= casts.keys(), entity
+        for name in typed:
+            assert casts[name] == STAGED_TYPES[columns[name]["type"]][0], (entity, name)
+        checked = {r.column for r in load_rules(entity) if r.kind in ("of_type", "in_set")}
+        assert typed <= checked, f"{entity}: {typed - checked} staged typed without a rule that the cast works"

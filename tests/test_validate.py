@@ -88,7 +88,8 @@ def test_gx_and_sql_agree_on_failing_rows(validated):
     assert messy["sku_present"] == [2] and messy["sku_unique"] == [6, 7]
     assert messy["price_numeric"] == [3, 4] and messy["price_positive"] == [5]
     assert messy["currency_known"] == [5] and messy["stock_not_negative"] == [5]
-    assert messy["stock_integer"] == [7] and messy["launch_date_is_date"] == [5]
+    # Row 7's 2024-02-30 is written right but is no date: staged, it would be null.
+    assert messy["stock_integer"] == [7] and messy["launch_date_is_date"] == [5, 7]
 
 
 def test_input_rows_are_staged_rows_plus_quarantined_rows(validated):
