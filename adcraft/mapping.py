@@ -111,7 +111,21 @@ def csv_header(item: Input) -> list[str]:
     if not line.strip():
         raise MappingError(f"{item.label} has no header line: the export is empty or cut off. Export it again, "
                            "or move it out of the landing folder.")
-    return next(csv.reader([line.rstrip("\r\n")], delimiter=_delimiter(item)), [])
+    return _unique_names(next(csv.reader([line.rstrip("\r\n")], delimiter=_delimiter(item)), []))
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Header names trimmed and made unique, as DuckDB needs them: an empty one (a trailing delimiter) is
+    column<N> by its position, and a repeated one gets _2, _3... (docs/bring-your-own-data.md)."""
+    unique: list[str] = []
+    for position, name in enumerate(names, 1):
+        base = name.strip() or f"column{position}"
+        name, copy = base, 1
+        while name in unique:
+            copy += 1
+            name = f"{base}_{copy}"
+        unique.append(name)
+    return unique
 
 
 def _delimiter(item: Input) -> str:

@@ -102,3 +102,15 @@ def test_bad_or_unsupported_compression_is_a_clear_error(adcraft_home, tmp_path,
     source = make_source(tmp_path, {name: content})
     with pytest.raises(MappingError, match=message):
         ingest_source.fn(source)
+
+
+def test_header_names_are_trimmed_and_made_unique_so_each_can_be_mapped(adcraft_home, tmp_path):
+    # A repeated name and a trailing delimiter, as spreadsheet exports write them.
+    header = "ArtNr; Name ;Name;Preis;Bestand;Waehrung;\n"
+    columns = {"sku": "ArtNr", "name": "Name_2", "price": "Preis", "stock": "Bestand", "currency": "Waehrung",
+               "description": "column7"}
+    source = make_source(tmp_path, {"artikel.csv": header + "A-1;Zelt;Zelt Fjord;10;3;EUR;Leicht\n"},
+                         columns=columns)
+    [check] = check_source(source)
+    assert not check.errors and not check.problems
+    assert (check.preview[0]["name"], check.preview[0]["description"]) == ("Zelt Fjord", "Leicht")
