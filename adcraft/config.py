@@ -199,7 +199,8 @@ class Brand(Strict):
 
 class ColumnMap(Strict):
     """How one canonical column (warehouse/entities.yaml) is made from the export. Applied in that order:
-    null_values, values, then unit, date_format or type."""
+    null_values, values, the entity's number format (EntitySource.decimal_separator), then unit, date_format
+    or type."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

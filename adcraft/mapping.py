@@ -219,7 +219,10 @@ def _convert(value: str, spec, canonical_type: str, nulls: list[str], entity_spe
         converted = f"CASE WHEN {number} = round({number}) THEN printf('%.2f', {number} / 100) END"
     elif spec.date_format:
         out = OUTPUT_FORMATS["timestamp" if canonical_type == "timestamp" else "date"]
-        converted = f"strftime(try_strptime(trim({value}), {literal(spec.date_format)}), {literal(out)})"
+        parsed = f"try_strptime(trim({value}), {literal(spec.date_format)})"
+        if "%z" in spec.date_format or "%Z" in spec.date_format:  # in UTC, whatever this machine's time zone
+            parsed = f"timezone('UTC', {parsed})"
+        converted = f"strftime({parsed}, {literal(out)})"
     elif spec.type == "integer":
         number = f"TRY_CAST(trim({value}) AS DOUBLE)"
         converted = f"CASE WHEN {number} = round({number}) THEN CAST(CAST({number} AS BIGINT) AS VARCHAR) END"

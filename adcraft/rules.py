@@ -22,8 +22,8 @@ REQUIRED = {"between": ("min", "max"), "in_set": ("values",), "match_regex": ("r
 STAGED_TYPES = {
     "integer": ("INTEGER", "a whole number from -2147483648 to 2147483647"),
     "decimal": ("DECIMAL(12, 2)", "a decimal number below 10,000,000,000"),
-    "date": ("DATE", "a date that exists"),
-    "timestamp": ("TIMESTAMP", "a date and time that exist"),
+    "date": ("DATE", "a date: no such day, or not YYYY-MM-DD"),
+    "timestamp": ("TIMESTAMP", "a date and time: no such day or time, or not YYYY-MM-DD HH:MM:SS"),
     "boolean": ("BOOLEAN", "true or false"),
 }
 SHOWN_CHARS = 80  # reasons quote at most this much of a value: a 1 MB description stays in row_data
@@ -193,7 +193,7 @@ def to_sql(rule: Rule) -> dict:
         pieces |= {"predicate": f"{days} IS NOT NULL AND {days} > {rule.max or 0!r}",
                    "problem": f"{value} || printf(' is %d days in the future', {days})"}
     elif rule.kind == "of_type":
-        wrong_type = f"{value} || {_literal(' is not ' + STAGED_TYPES[rule.type][1])}"
+        wrong_type = f"{value} || {_literal(' cannot be read as ' + STAGED_TYPES[rule.type][1])}"
         if rule.regex:
             wrong_type = (f"CASE WHEN regexp_matches({col}, {_literal(rule.regex)}) THEN {wrong_type} "
                           f"ELSE {value} || {_literal(' does not match ' + rule.regex)} END")

@@ -130,9 +130,10 @@ def test_values_that_would_stage_as_null_are_held_back_instead(adcraft_home, tmp
     source = make_source(tmp_path, {"products.csv": products, "order_lines.csv": lines})
     found = {re.match(r".*? \(row \d+ of \w+\.csv\)", p)[0] for p in problems(source)}
     assert found == {
-        "stock '99999999999' is not a whole number from -2147483648 to 2147483647 (row 2 of products.csv)",
-        "launch_date '2024-02-30' is not a date that exists (row 2 of products.csv)",
-        "ordered_at '2026-02-31 10:00:00' is not a date and time that exist (row 1 of order_lines.csv)",
+        "stock '99999999999' cannot be read as a whole number from -2147483648 to 2147483647 (row 2 of products.csv)",
+        "launch_date '2024-02-30' cannot be read as a date: no such day, or not YYYY-MM-DD (row 2 of products.csv)",
+        "ordered_at '2026-02-31 10:00:00' cannot be read as a date and time: no such day or time, or not "
+        "YYYY-MM-DD HH:MM:SS (row 1 of order_lines.csv)",
         "line_number 'x' does not match ^[0-9]+$ (row 2 of order_lines.csv)",
         "order_id is missing (row 3 of order_lines.csv)",
         "line_number is missing (row 3 of order_lines.csv)",

@@ -2,6 +2,9 @@
 gzip-compressed files. Each case loads for real or runs `sources check` (the same SQL as a load)."""
 
 import gzip
+import os
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -114,3 +117,16 @@ def test_header_names_are_trimmed_and_made_unique_so_each_can_be_mapped(adcraft_
     [check] = check_source(source)
     assert not check.errors and not check.problems
     assert (check.preview[0]["name"], check.preview[0]["description"]) == ("Zelt Fjord", "Leicht")
+
+
+def test_a_time_zone_offset_is_read_with_date_format_and_stored_in_utc(adcraft_home, tmp_path):
+    lines = "order_id,line_number,customer_id,sku,quantity,unit_price,currency,ordered_at\n" \
+            "O1,1,C1,A-1,1,49.00,EUR,2026-11-03 10:15:00 +0100\n"
+    (tmp_path / "order_lines.csv").write_text(lines)
+    spec = {"files": ["order_lines.csv"], "columns": {"ordered_at": {"date_format": "%Y-%m-%d %H:%M:%S %z"}}}
+    (tmp_path / "shop.yaml").write_text(yaml.safe_dump({"name": "shop", "entities": {"order_lines": spec}}))
+    # In a process of its own, so this machine's time zone is Berlin's, which must not shift the stored time.
+    check = subprocess.run([sys.executable, "-m", "adcraft.cli", "sources", "check", str(tmp_path / "shop.yaml")],
+                           capture_output=True, text=True, env={**os.environ, "TZ": "Europe/Berlin"})
+    assert "ordered_at='2026-11-03 09:15:00'" in check.stdout, check.stdout + check.stderr
+    assert "every row passes every rule" in check.stdout
