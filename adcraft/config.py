@@ -216,6 +216,12 @@ class ColumnMap(Strict):
     """strptime format of a date or timestamp column, e.g. '%d.%m.%Y'."""
     type: Literal["integer", "decimal", "boolean", "date", "timestamp"] | None = None
     """Normalise the text to this type (e.g. '12.0' to '12'); text that does not convert is kept for validation."""
+    fill_down: str | None = None
+    """The export's column that groups rows (e.g. Handle): an empty value takes the last one above it in the
+    same group, for exports that write a product's or an order's fields on its first row only."""
+    position_in: str | None = None
+    """The export's column that groups rows (e.g. an order number): the value is the row's position in its
+    group, 1, 2, ..., in file order. An order's line number, for an export that has none."""
 
     @field_validator("values", mode="before")
     @classmethod
@@ -229,6 +235,14 @@ class ColumnMap(Strict):
     @classmethod
     def value_as_text(cls, value):
         return None if value is None else str(value)
+
+    @model_validator(mode="after")
+    def one_origin(self):
+        origins = [name for name, given in (("from", self.from_), ("value", self.value),
+                                            ("position_in", self.position_in)) if given is not None]
+        if len(origins) > 1:
+            raise ValueError(f"give one of from, value and position_in, not {' and '.join(origins)}")
+        return self
 
 
 class TableRef(Strict):

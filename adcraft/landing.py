@@ -90,7 +90,8 @@ def land(con, item: Input, source: Source, load_id: str, digest: str) -> int:
         raise MappingError("\n".join(problems))
     reader, row_number = reader_sql(item, REJECTS if with_rejects else None)
     insert = sql("ingest/insert_raw").format(
-        entity=item.entity, columns=select_sql(item, source, present), source=reader, row_number=row_number)
+        entity=item.entity, columns=select_sql(item, source, present, row_number), source=reader,
+        row_number=row_number)
     rows, rejected = _insert(con, item, source, load_id, digest, insert, with_rejects)
     log.info("loaded %s rows of %s as %s (%s malformed)", rows, item.label, load_id, rejected)
     return rows + rejected

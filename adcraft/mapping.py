@@ -171,6 +171,12 @@ def check_columns(item: Input, present: list[str], source: Source) -> list[str]:
         spec = item.spec.columns.get(name)
         if spec is not None and spec.value is not None:
             continue
+        for group in (spec.fill_down, spec.position_in) if spec else ():
+            if group and group not in present:
+                problems.append(f"{item.label}: column {group!r} (that groups the rows for {name}) is not in the "
+                                f"file; its columns are {', '.join(present)}. Fix `{name}:` under {where}.")
+        if spec and spec.position_in:
+            continue
         wanted = (spec.from_ if spec and spec.from_ else name)
         if wanted in present:
             continue
@@ -184,8 +190,9 @@ def check_columns(item: Input, present: list[str], source: Source) -> list[str]:
     return problems
 
 
-def select_sql(item: Input, source: Source, present: list[str]) -> str:
-    """The select list producing every canonical column the export provides, as text."""
+def select_sql(item: Input, source: Source, present: list[str], row_number: str) -> str:
+    """The select list producing every canonical column the export provides, as text. `row_number` is the
+    reader's expression for a row's place in the file (reader_sql), which fill_down and position_in follow."""
     columns = entity_schema(item.entity)["columns"]
     nulls = item.spec.null_values if item.spec.null_values is not None else source.null_values
     parts = []
@@ -194,12 +201,26 @@ def select_sql(item: Input, source: Source, present: list[str]) -> str:
         if spec is not None and spec.value is not None:
             parts.append(f"{literal(spec.value)} AS {ident(name)}")
             continue
+        if spec is not None and spec.position_in:
+            position = f"row_number() OVER (PARTITION BY {ident(spec.position_in)} ORDER BY {row_number})"
+            parts.append(f"CAST({position} AS VARCHAR) AS {ident(name)}")
+            continue
         column = spec.from_ if spec and spec.from_ else name
         if column not in present:
             continue  # an optional column the export lacks stays null
-        value = _convert(f"CAST({ident(column)} AS VARCHAR)", spec, meta["type"], nulls, item.spec)
+        value = f"CAST({ident(column)} AS VARCHAR)"
+        if spec is not None and spec.fill_down:
+            value = _filled_down(value, spec.fill_down, row_number)
+        value = _convert(value, spec, meta["type"], nulls, item.spec)
         parts.append(f"{value} AS {ident(name)}")
     return ", ".join(parts)
+
+
+def _filled_down(value: str, group: str, row_number: str) -> str:
+    """An empty value replaced by the last non-empty one above it among the rows of its group."""
+    given = f"CASE WHEN trim({value}) <> '' THEN {value} END"
+    return (f"coalesce({given}, last_value({given} IGNORE NULLS) OVER (PARTITION BY {ident(group)} "
+            f"ORDER BY {row_number} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))")
 
 
 def _convert(value: str, spec, canonical_type: str, nulls: list[str], entity_spec: EntitySource) -> str:

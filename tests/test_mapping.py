@@ -130,3 +130,60 @@ def test_a_time_zone_offset_is_read_with_date_format_and_stored_in_utc(adcraft_h
                            capture_output=True, text=True, env={**os.environ, "TZ": "Europe/Berlin"})
     assert "ordered_at='2026-11-03 09:15:00'" in check.stdout, check.stdout + check.stderr
     assert "every row passes every rule" in check.stdout
+
+
+# Shaped like Shopify's exports: a product's fields on its first variant row only, and an order's lines as
+# rows without a line number, with order fields on the first row only.
+SHOPIFY_PRODUCTS = """Handle,Title,Type,Variant SKU,Variant Price,Variant Inventory Qty,Option1 Value
+linen-shirt,Fjord Linen Shirt,Shirts,LS-S,49.00,3,S
+linen-shirt,,,LS-M,49.00,0,M
+wool-hat,Heath Wool Hat,Accessories,WH-1,19.95,7,One Size
+"""
+SHOPIFY_ORDERS = """Name,Email,Created at,Lineitem quantity,Lineitem sku,Lineitem price
+#1001,anna@example.com,2026-11-03 10:15:00 +0100,1,LS-S,49.00
+#1001,,,2,WH-1,19.95
+#1002,ben@example.com,2026-11-04 09:00:00 +0100,1,LS-M,49.00
+"""
+
+
+def test_first_row_only_fields_fill_down_and_lines_are_numbered_in_their_order(adcraft_home, tmp_path):
+    (tmp_path / "products_export.csv").write_text(SHOPIFY_PRODUCTS)
+    (tmp_path / "orders_export.csv").write_text(SHOPIFY_ORDERS)
+    fill = {"fill_down": "Handle"}
+    spec = {"name": "shop", "entities": {
+        "products": {"files": "products_export.csv", "columns": {
+            "sku": "Variant SKU", "name": {"from": "Title", **fill}, "category": {"from": "Type", **fill},
+            "price": "Variant Price", "stock": "Variant Inventory Qty", "currency": {"value": "EUR"}}},
+        "order_lines": {"files": "orders_export.csv", "columns": {
+            "order_id": "Name", "line_number": {"position_in": "Name"},
+            "customer_id": {"from": "Email", "fill_down": "Name"},
+            "sku": "Lineitem sku", "quantity": "Lineitem quantity", "unit_price": "Lineitem price",
+            "currency": {"value": "EUR"},
+            "ordered_at": {"from": "Created at", "fill_down": "Name", "date_format": "%Y-%m-%d %H:%M:%S %z"}}}}}
+    (tmp_path / "shop.yaml").write_text(yaml.safe_dump(spec))
+    ingest_source.fn(str(tmp_path / "shop.yaml"))
+    assert validate_loads.fn()["entities"]["order_lines"]["rows_quarantined"] == 0
+    build_marts.fn(date(2026, 11, 23))
+    with warehouse() as con:
+        products = con.execute("SELECT sku, name, category, stock FROM staging.stg_products ORDER BY sku").fetchall()
+        lines = con.execute("SELECT order_id, line_number, customer_id, sku, CAST(ordered_at AS VARCHAR) "
+                            "FROM staging.stg_order_lines ORDER BY 1, 2").fetchall()
+    assert products == [("LS-M", "Fjord Linen Shirt", "Shirts", 0), ("LS-S", "Fjord Linen Shirt", "Shirts", 3),
+                        ("WH-1", "Heath Wool Hat", "Accessories", 7)]
+    assert lines == [("#1001", 1, "anna@example.com", "LS-S", "2026-11-03 09:15:00"),
+                     ("#1001", 2, "anna@example.com", "WH-1", "2026-11-03 09:15:00"),
+                     ("#1002", 1, "ben@example.com", "LS-M", "2026-11-04 08:00:00")]
+
+
+def test_a_grouping_column_the_file_lacks_is_named(adcraft_home, tmp_path):
+    (tmp_path / "products_export.csv").write_text(SHOPIFY_PRODUCTS)
+    spec = {"name": "shop", "entities": {"products": {"files": "products_export.csv", "columns": {
+        "sku": "Variant SKU", "name": {"from": "Title", "fill_down": "Product Handle"}, "price": "Variant Price",
+        "stock": "Variant Inventory Qty", "currency": {"value": "EUR"}}}}}
+    (tmp_path / "shop.yaml").write_text(yaml.safe_dump(spec))
+    [check] = check_source(str(tmp_path / "shop.yaml"))
+    assert "column 'Product Handle' (that groups the rows for name) is not in the file" in check.errors[0]
+    spec["entities"]["products"]["columns"]["name"] = {"from": "Title", "position_in": "Handle"}
+    (tmp_path / "shop.yaml").write_text(yaml.safe_dump(spec))
+    with pytest.raises(ConfigError, match="give one of from, value and position_in, not from and position_in"):
+        load_source(str(tmp_path / "shop.yaml"))
