@@ -119,8 +119,9 @@ def _insert(con, item: Input, source: Source, load_id: str, digest: str, insert:
         (rows,) = con.execute(insert, {"load_id": load_id}).fetchone()
         rejected = _quarantine_rejects(con, item, source, load_id) if with_rejects else 0
         if rows + rejected == 0:
-            raise MappingError(f"{item.label} has a header but no data rows: the export is empty. Export it "
-                               "again, or move it out of the landing folder.")
+            what = "a header but no data rows" if with_rejects else "no rows"
+            raise MappingError(f"{item.label} has {what}: the export is empty. Export it again, or move it out "
+                               "of the landing folder.")
         con.execute(
             "INSERT INTO ops.loads (load_id, entity, source_file, checksum, row_count, source) "
             "VALUES (?, ?, ?, ?, ?, ?)", [load_id, item.entity, item.label, digest, rows + rejected, source.name])

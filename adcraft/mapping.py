@@ -128,6 +128,14 @@ def _unique_names(names: list[str]) -> list[str]:
     return unique
 
 
+def _json_array(item: Input) -> bool:
+    """Whether a JSON file holds one array of records rather than a record per line."""
+    opener = gzip.open if item.path.suffix.lower() == ".gz" else open
+    with opener(item.path, "rb") as f:
+        start = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"[")
+
+
 def _delimiter(item: Input) -> str:
     return item.spec.delimiter or ("\t" if item.format == "tsv" else ",")
 
@@ -149,6 +157,8 @@ def reader_sql(item: Input, rejects: str | None = None) -> tuple[str, str]:
     if item.format == "parquet":
         return f"read_parquet({literal(str(item.path))}, file_row_number = true)", "file_row_number + 1"
     if item.format == "json":
+        if _json_array(item):  # one array of records, as APIs return them: a row is an element
+            return f"read_json({literal(str(item.path))}, format = 'array') WITH ORDINALITY", "ordinality"
         # Unparseable lines become all-null rows, so they keep their row number and fail the not-null rules.
         return (f"read_json({literal(str(item.path))}, format = 'newline_delimited', ignore_errors = true) "
                 "WITH ORDINALITY", "ordinality")

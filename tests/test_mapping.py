@@ -187,3 +187,17 @@ def test_a_grouping_column_the_file_lacks_is_named(adcraft_home, tmp_path):
     (tmp_path / "shop.yaml").write_text(yaml.safe_dump(spec))
     with pytest.raises(ConfigError, match="give one of from, value and position_in, not from and position_in"):
         load_source(str(tmp_path / "shop.yaml"))
+
+
+def test_a_json_array_of_records_loads_like_json_lines(adcraft_home, tmp_path):
+    records = '[\n  {"sku": "A-1", "name": "Zelt", "price": 49.9, "currency": "EUR", "stock": 3},\n' \
+              '  {"sku": "A-2", "name": "Hut", "price": -1, "currency": "EUR", "stock": 1}\n]\n'
+    (tmp_path / "products.json").write_text(records)
+    (tmp_path / "shop.yaml").write_text(yaml.safe_dump({"name": "shop", "entities": {"products": {
+        "files": "products.json"}}}))
+    [check] = check_source(str(tmp_path / "shop.yaml"))
+    assert [(r["sku"], r["_row_number"]) for r in check.preview] == [("A-1", 1), ("A-2", 2)]
+    assert [p for _, p in check.problems][0].startswith("price -1.0 is not > 0 (row 2 of products.json)")
+    (tmp_path / "products.json").write_text("[]")
+    with pytest.raises(MappingError, match=r"products\.json has no rows: the export is empty"):
+        ingest_source.fn(str(tmp_path / "shop.yaml"))
