@@ -84,7 +84,12 @@ def land(con, item: Input, source: Source, load_id: str, digest: str) -> int:
         present = csv_header(item)
     else:
         reader, _ = reader_sql(item)
-        present = [name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+        described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+        # Not the row-number column reader_sql adds, which error messages would list as the export's own.
+        present = [name for name, *_ in described if name not in ("ordinality", "file_row_number")]
+        if item.format == "json" and present == ["json"]:  # DuckDB's one column for JSON without records
+            raise MappingError(f"{item.label} has no records (objects with named fields): the export is empty or "
+                               "not a list of records. Export it again, or move it out of the landing folder.")
     problems = check_columns(item, present, source)
     if problems:
         raise MappingError("\n".join(problems))

@@ -199,5 +199,5 @@ def test_a_json_array_of_records_loads_like_json_lines(adcraft_home, tmp_path):
     assert [(r["sku"], r["_row_number"]) for r in check.preview] == [("A-1", 1), ("A-2", 2)]
     assert [p for _, p in check.problems][0].startswith("price -1.0 is not > 0 (row 2 of products.json)")
     (tmp_path / "products.json").write_text("[]")
-    with pytest.raises(MappingError, match=r"products\.json has no rows: the export is empty"):
+    with pytest.raises(MappingError, match=r"products\.json has no records \(objects with named fields\)"):
         ingest_source.fn(str(tmp_path / "shop.yaml"))
