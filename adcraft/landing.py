@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 from adcraft.config import Source
 from adcraft.db import sql
-from adcraft.mapping import (Input, MappingError, check_columns, csv_header, key_columns, literal, reader_sql,
-                             select_sql)
+from adcraft.mapping import (ROW_NUMBER_COLUMNS, Input, MappingError, check_columns, csv_header, key_columns,
+                             literal, reader_sql, select_sql)
 
 log = logging.getLogger(__name__)
 REJECTS = "_adcraft_rejects"
@@ -21,7 +21,7 @@ def checksum(con, item: Input) -> str:
     """SHA-256 of a file's bytes; for a table, of its row count and an order-free hash of its rows."""
     if item.path is not None:
         digest = hashlib.sha256()
-        whole = _GzipCheck(item.label) if item.path.suffix.lower() == ".gz" else None
+        whole = _GzipCheck(item.label) if item.gzipped else None
         with item.path.open("rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
@@ -85,8 +85,7 @@ def land(con, item: Input, source: Source, load_id: str, digest: str) -> int:
     else:
         reader, _ = reader_sql(item)
         described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
-        # Not the row-number column reader_sql adds, which error messages would list as the export's own.
-        present = [name for name, *_ in described if name not in ("ordinality", "file_row_number")]
+        present = [name for name, *_ in described if name not in ROW_NUMBER_COLUMNS]
         if item.format == "json" and present == ["json"]:  # DuckDB's one column for JSON without records
             raise MappingError(f"{item.label} has no records (objects with named fields): the export is empty or "
                                "not a list of records. Export it again, or move it out of the landing folder.")

@@ -21,8 +21,11 @@ ENTITIES = ("products", "customers", "order_lines")
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".jsonl": "json",
            ".ndjson": "json", ".json": "json"}
 OUTPUT_FORMATS = {"date": "%Y-%m-%d", "timestamp": "%Y-%m-%d %H:%M:%S"}
-# DuckDB's readers decompress gzip by the extension; the header line is read here with Python's gzip.
+# Gzip is read (DuckDB's readers by the extension, the header and JSON's first bytes with Python's gzip);
+# these other compressions are not.
 UNREADABLE_COMPRESSIONS = {".zip", ".zst", ".bz2", ".xz", ".7z"}
+# The row-number column reader_sql adds to a reader, which is not one of the export's own columns.
+ROW_NUMBER_COLUMNS = ("ordinality", "file_row_number")
 
 
 class MappingError(ValueError):
@@ -39,6 +42,14 @@ class Input:
     """What error messages and ops.loads call it: the file path, or sqlite:<path>#<table>."""
     format: str
     path: Path | None = None
+
+    @property
+    def gzipped(self) -> bool:
+        return self.path is not None and self.path.suffix.lower() == ".gz"
+
+    def open(self, mode: str = "rb", **text_options):
+        """The file, decompressed as it is read if it is gzipped."""
+        return (gzip.open if self.gzipped else open)(self.path, mode, **text_options)
 
 
 @cache
@@ -77,7 +88,6 @@ def inputs(source: Source) -> list[Input]:
 
 def _file_format(path: Path, spec: EntitySource, entity: str, source: Source) -> str:
     """The file's format: as the mapping sets it, else by its extension (under a .gz one)."""
-    where = f"{entity} in {source.file or 'the source'}"
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in UNREADABLE_COMPRESSIONS:
         raise MappingError(f"{path}: adcraft reads plain or gzip-compressed exports, not {suffixes[-1]}. "
@@ -87,7 +97,7 @@ def _file_format(path: Path, spec: EntitySource, entity: str, source: Source) ->
     fmt = spec.format or FORMATS.get(suffixes[-1] if suffixes else "")
     if fmt is None:
         raise MappingError(f"{path}: cannot tell the format from the extension; set format: csv, tsv, "
-                           f"parquet or json for {where}.")
+                           f"parquet or json for {entity} in {source.file or 'the source'}.")
     if fmt == "parquet" and path.suffix.lower() == ".gz":
         raise MappingError(f"{path}: a Parquet file compresses itself; unpack it, or export it without .gz.")
     return fmt
@@ -97,13 +107,12 @@ def csv_header(item: Input) -> list[str]:
     """The column names on a CSV file's first line. Read here rather than sniffed by DuckDB, so a few
     malformed lines in a small file cannot make it guess the wrong number of columns."""
     codec = "utf-8-sig" if item.spec.encoding == "utf-8" else item.spec.encoding
-    opener = gzip.open if item.path.suffix.lower() == ".gz" else open
     try:
         if codec == "utf-16":  # a line ends in two bytes there, so read it as text
-            with opener(item.path, "rt", encoding=codec, newline="") as f:
+            with item.open("rt", encoding=codec, newline="") as f:
                 line = f.readline()
         else:  # only the first line: a bad byte further down is the reader's to report, with its line
-            with opener(item.path, "rb") as f:
+            with item.open() as f:
                 line = f.readline().decode(codec)
     except UnicodeDecodeError:
         raise MappingError(f"{item.label}: line 1 (the header) is not {item.spec.encoding}; set `encoding:` "
@@ -130,8 +139,7 @@ def _unique_names(names: list[str]) -> list[str]:
 
 def _json_array(item: Input) -> bool:
     """Whether a JSON file holds one array of records rather than a record per line."""
-    opener = gzip.open if item.path.suffix.lower() == ".gz" else open
-    with opener(item.path, "rb") as f:
+    with item.open() as f:
         start = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     return start.startswith(b"[")
 
