@@ -1,5 +1,6 @@
 """The `adcraft` command. Heavy imports (prefect, torch, GX) happen inside commands to keep --help fast."""
 
+import logging
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -42,17 +43,50 @@ def _run_nightly(campaign: Path, run_date: date) -> dict:
 
 @contextmanager
 def _explained_errors():
-    """adcraft's own errors already say what went wrong and what to do: print that, not a traceback, and exit 1."""
+    """adcraft's own errors already say what went wrong and what to do: print that once, with the re-run command
+    the failed stage added, and exit 1. Prefect's console lines that repeat such an error (two tracebacks and
+    the failed states) are left out of the terminal; the Prefect UI keeps them all."""
     from adcraft.config import ConfigError
     from adcraft.db import WarehouseLockedError
     from adcraft.mapping import MappingError
     from tasks.validate import CriticalDataError
 
+    explained = (ConfigError, MappingError, CriticalDataError, WarehouseLockedError, FileNotFoundError)
+    consoles = _prefect_consoles()
+    quiet = _RepeatsAnExplainedError(explained)
+    for handler in consoles:
+        handler.addFilter(quiet)
     try:
         yield
-    except (ConfigError, MappingError, CriticalDataError, WarehouseLockedError, FileNotFoundError) as exc:
-        typer.echo(f"Error: {exc}", err=True)
+    except explained as exc:
+        typer.echo("Error: " + "\n".join([str(exc), *getattr(exc, "__notes__", [])]), err=True)
         raise typer.Exit(1) from None
+    finally:
+        for handler in consoles:
+            handler.removeFilter(quiet)
+
+
+def _prefect_consoles() -> list[logging.Handler]:
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    return [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]
+
+
+class _RepeatsAnExplainedError(logging.Filter):
+    """Drops error records that carry one of these errors, or quote it as Prefect's failed states do."""
+
+    def __init__(self, kinds: tuple[type[Exception], ...]):
+        super().__init__()
+        self.kinds = kinds
+        self.quoted = tuple(f"{kind.__name__}: " for kind in kinds)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            return True
+        if record.exc_info and isinstance(record.exc_info[1], self.kinds):
+            return False
+        message = record.getMessage()
+        return not any(quoted in message for quoted in self.quoted)
 
 
 @app.command()

@@ -1,5 +1,9 @@
+import os
+import re
 import subprocess
 import sys
+import uuid
+from datetime import UTC, datetime
 
 import pytest
 from typer.testing import CliRunner
@@ -44,3 +48,28 @@ def test_a_missing_source_is_explained_without_a_traceback(adcraft_home):
     assert any(line.startswith("Error: Source 'no-such-shop' does not exist: no file")
                for line in result.output.splitlines())
     assert "Declare it in sources/<name>.yaml" in result.output
+
+
+def test_a_failed_ingest_prints_its_reason_once_and_the_prefect_logs_keep_the_traceback(adcraft_home, tmp_path):
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterLevel, LogFilterTimestamp
+
+    landing = tmp_path / "exports"
+    landing.mkdir()
+    order = f"O-{uuid.uuid4().hex}"  # a new checksum, so the load's id finds this run's logs
+    (landing / "order_lines.csv").write_text(
+        "order_id,line_number,customer_id,sku,quantity,unit_price,currency,ordered_at\n"
+        f"{order},1,C1,A-1,1,49.00,USD,2026-11-03 10:15:00\n")
+    started = datetime.now(UTC)
+    # In a process of its own: Prefect's console handler writes to the real stderr, which CliRunner cannot see.
+    done = subprocess.run([sys.executable, "-m", "adcraft.cli", "ingest", "--source", str(landing)],
+                          capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "250"})
+    terminal = done.stdout + done.stderr
+    assert done.returncode == 1, terminal
+    assert "Traceback" not in terminal
+    assert terminal.count("rule currency_known on column currency failed on 1 of 1 rows") == 1, terminal
+    assert "validate failed after" in terminal and f"re-run: adcraft ingest --source {landing}" in terminal
+    load = re.search(r"load (order_lines-[0-9a-f]+)", terminal).group(1)
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(LogFilter(level=LogFilterLevel(ge_=40), timestamp=LogFilterTimestamp(after_=started)))
+    assert any(load in log.message and "Traceback" in log.message for log in logs), [log.message for log in logs]
