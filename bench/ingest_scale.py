@@ -92,6 +92,9 @@ def main(scale: float | None = None) -> dict:
                      "disk_mb": round(pipeline["disk_mb"])},
     }
     figures["throughput_ratio"] = round(bare["seconds"] / pipeline["seconds"], 3)
+    # The bare side loads only; this compares it with adcraft's load and validation, without the marts.
+    stages = pipeline["stages"]
+    figures["ingest_validate_ratio"] = round(bare["seconds"] / (stages["ingest"] + stages["validate"]), 3)
     return figures
 
 

@@ -49,6 +49,9 @@ def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | No
                      f"throughput ratio {ingest['throughput_ratio']:.3f}: the pipeline takes "
                      f"{1 / ingest['throughput_ratio']:.1f}x as long (bare {ingest['bare_read_csv']['seconds']} s, "
                      f"pipeline {ingest['pipeline']['seconds']} s, {ingest['rows']:,} rows)", "ingest_scale"])
+        if "ingest_validate_ratio" in ingest:
+            rows.append(["ingest + validate vs bare DuckDB `read_csv`",
+                         f"throughput ratio {ingest['ingest_validate_ratio']:.3f}", "ingest_scale"])
     if gen:
         variants, candidates = gen["variants"], gen.get("best_of_n_candidates", 1)
         rows.append([f"generation, batched vs one prompt at a time, {variants} different prompts",
