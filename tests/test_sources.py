@@ -50,6 +50,15 @@ def test_check_cli_previews_the_mapping_and_masks_pii(adcraft_home):
     assert "signup_date '31.02.2025' does not match" in out.output and "(row 3 of kunden.csv)" in out.output
 
 
+def test_check_cli_counts_held_rows_and_their_problems_apart(adcraft_home, tmp_path):
+    _write_products(tmp_path, ["P-1,Linen Shirt,Shirts,-1.00,USD,5,2024-01-01,A.",  # two rules broken
+                               "P-2,Wool Hat,Accessories,20.00,EUR,0,2024-01-01,B."])
+    out = CliRunner().invoke(app, ["sources", "check", str(tmp_path)])
+    assert out.exit_code == 1, out.output
+    assert "1 export(s) checked: 1 row(s) would be quarantined (2 problem(s)); 1 export(s) would stop the run." \
+        in out.output
+
+
 def test_ingest_cli_loads_a_source_yaml_as_the_guide_says(adcraft_home):
     command = ["ingest", "--source", str(EXAMPLE / "source.yaml")]
     out = CliRunner().invoke(app, command)
