@@ -72,6 +72,10 @@ def prepare(con, item: Input) -> None:
         except Exception as exc:
             raise MappingError(f"{item.label}: DuckDB's {item.format} scanner is not installed ({exc}). "
                                f"Install it with `pip install duckdb-ext-{item.format}`.") from None
+    if item.format == "sqlite":
+        # SQLite keeps any value in any column: read each as the text it is, so a 'n/a' in an INTEGER column
+        # is one row for quarantine, not a type error that stops the whole table.
+        con.execute("SET sqlite_all_varchar = true")
 
 
 def land(con, item: Input, source: Source, load_id: str, digest: str) -> int:

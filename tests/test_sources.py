@@ -92,6 +92,26 @@ def test_sqlite_table_through_duckdb_scanner(adcraft_home, tmp_path):
     assert source.startswith("sqlite:") and source.endswith("#articles")
 
 
+def test_a_sqlite_value_of_the_wrong_type_holds_back_its_row_not_the_table(adcraft_home, tmp_path):
+    db = sqlite3.connect(tmp_path / "shop.sqlite")
+    db.execute("CREATE TABLE articles (code TEXT, title TEXT, cents INTEGER, qty INTEGER)")
+    db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", [("S-1", "Sea Shirt", 2500, 3), ("S-2", "Sand Hat", 990, "n/a")])
+    db.commit()
+    db.close()
+    (tmp_path / "db.yaml").write_text(yaml.safe_dump({"name": "db", "entities": {"products": {
+        "table": {"type": "sqlite", "path": "shop.sqlite", "name": "articles"},
+        "columns": {"sku": "code", "name": "title", "price": {"from": "cents", "unit": "cents"},
+                    "currency": {"value": "EUR"}, "stock": "qty"}}}}))
+    assert ingest_source.fn(str(tmp_path / "db.yaml"))["rows_loaded"]["products"] == 2
+    validate_loads.fn()
+    build_marts.fn(AS_OF)
+    with warehouse() as con:
+        staged = con.execute("SELECT sku, stock FROM staging.stg_products").fetchall()
+        held = con.execute("SELECT _row_number, column_name, reason FROM quarantine.held").fetchall()
+    assert staged == [("S-1", 3)]
+    assert held[0][:2] == (2, "stock") and "stock 'n/a' does not match" in held[0][2]
+
+
 def _write_products(folder, rows: list[str], name="products.csv"):
     (folder / name).write_text(HEADER + "".join(r + "\n" for r in rows))
 
