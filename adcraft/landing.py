@@ -90,13 +90,16 @@ def land(con, item: Input, source: Source, load_id: str, digest: str) -> int:
         reader, _ = reader_sql(item)
         described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
         present = {name: type_ for name, type_, *_ in described if name not in ROW_NUMBER_COLUMNS}
-        if item.format == "json" and list(present) == ["json"]:  # DuckDB's one column for JSON without records
-            raise MappingError(f"{item.label} has no records (objects with named fields): the export is empty or "
-                               "not a list of records. Export it again, or move it out of the landing folder.")
+        if item.format == "json":
+            if list(present) == ["json"]:  # DuckDB's one column for JSON without records
+                raise MappingError(f"{item.label} has no records (objects with named fields): the export is empty "
+                                   "or not a list of records. Export it again, or move it out of the landing folder.")
+            present = dict.fromkeys(present, "VARCHAR")  # read as text below
     problems = check_columns(item, list(present), source)
     if problems:
         raise MappingError("\n".join(problems))
-    reader, row_number = reader_sql(item, REJECTS if with_rejects else None)
+    reader, row_number = reader_sql(item, REJECTS if with_rejects else None,
+                                    list(present) if item.format == "json" else None)
     insert = sql("ingest/insert_raw").format(
         entity=item.entity, columns=select_sql(item, source, present, row_number), source=reader,
         row_number=row_number)

@@ -155,8 +155,9 @@ def _delimiter(item: Input) -> str:
     return item.spec.delimiter or ("\t" if item.format == "tsv" else ",")
 
 
-def reader_sql(item: Input, rejects: str | None = None) -> tuple[str, str]:
-    """(FROM clause, 1-based row number expression). CSV is read as text; bad lines go to `rejects` if given."""
+def reader_sql(item: Input, rejects: str | None = None, json_columns: list[str] | None = None) -> tuple[str, str]:
+    """(FROM clause, 1-based row number expression). CSV is read as text; bad lines go to `rejects` if given.
+    JSON is read with its types detected from every record, or, given `json_columns` (those names), as text."""
     spec = item.spec
     if item.format in ("csv", "tsv"):
         names = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in csv_header(item))
@@ -172,11 +173,19 @@ def reader_sql(item: Input, rejects: str | None = None) -> tuple[str, str]:
     if item.format == "parquet":
         return f"read_parquet({literal(str(item.path))}, file_row_number = true)", "file_row_number + 1"
     if item.format == "json":
+        # Types are guessed from a sample of records by default: a key first seen after it would be dropped,
+        # and a later value that does not fit the guess ('n/a' among numbers) would quietly become null. So
+        # the names come from every record, and the values are read as the text they are.
+        if json_columns is None:
+            options = ["sample_size = -1"]
+        else:
+            options = ["columns = {" + ", ".join(f"{literal(name)}: 'VARCHAR'" for name in json_columns) + "}"]
         if _json_array(item):  # one array of records, as APIs return them: a row is an element
-            return f"read_json({literal(str(item.path))}, format = 'array') WITH ORDINALITY", "ordinality"
-        # Unparseable lines become all-null rows, so they keep their row number and fail the not-null rules.
-        return (f"read_json({literal(str(item.path))}, format = 'newline_delimited', ignore_errors = true) "
-                "WITH ORDINALITY", "ordinality")
+            options.append("format = 'array'")
+        else:
+            # Unparseable lines become all-null rows, so they keep their row number and fail the not-null rules.
+            options += ["format = 'newline_delimited'", "ignore_errors = true"]
+        return f"read_json({literal(str(item.path))}, {', '.join(options)}) WITH ORDINALITY", "ordinality"
     table = spec.table
     if table.type == "sqlite":
         path = item.label.split(":", 1)[1].rsplit("#", 1)[0]
