@@ -24,6 +24,7 @@ OUTPUT_FORMATS = {"date": "%Y-%m-%d", "timestamp": "%Y-%m-%d %H:%M:%S"}
 # Gzip is read (DuckDB's readers by the extension, the header and JSON's first bytes with Python's gzip);
 # these other compressions are not.
 UNREADABLE_COMPRESSIONS = {".zip", ".zst", ".bz2", ".xz", ".7z"}
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
 # The row-number column reader_sql adds to a reader, which is not one of the export's own columns.
 ROW_NUMBER_COLUMNS = ("ordinality", "file_row_number")
 
@@ -99,6 +100,9 @@ def _file_format(path: Path, spec: EntitySource, entity: str, source: Source) ->
     if suffixes and suffixes[-1] in UNREADABLE_COMPRESSIONS:
         raise MappingError(f"{path}: adcraft reads plain or gzip-compressed exports, not {suffixes[-1]}. "
                            f"Unpack it into the landing folder, or export it as .csv.gz.")
+    if suffixes and suffixes[-1] in SPREADSHEETS:
+        raise MappingError(f"{path}: adcraft does not read spreadsheet workbooks. Save the sheet as CSV (UTF-8) "
+                           "from the spreadsheet program, or export CSV from the shop system, into the landing folder.")
     if suffixes[-2:-1] and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     fmt = spec.format or FORMATS.get(suffixes[-1] if suffixes else "")

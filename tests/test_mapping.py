@@ -101,8 +101,9 @@ def test_gzip_exports_load_like_plain_ones_and_stage_typed(adcraft_home, tmp_pat
      r"the export was cut off"),
     ("artikel.csv.gz", gzip.compress(b""), r"artikel\.csv\.gz has no header line: the export is empty"),
     ("artikel.csv.zst", b"\x28\xb5\x2f\xfd", r"artikel\.csv\.zst: adcraft reads plain or gzip-compressed .* \.csv\.gz"),
+    ("artikel.xlsx", b"PK\x03\x04", r"artikel\.xlsx: adcraft does not read spreadsheet workbooks\. Save the sheet as CSV"),
 ])
-def test_bad_or_unsupported_compression_is_a_clear_error(adcraft_home, tmp_path, name, content, message):
+def test_a_bad_or_unreadable_file_kind_is_a_clear_error(adcraft_home, tmp_path, name, content, message):
     source = make_source(tmp_path, {name: content})
     with pytest.raises(MappingError, match=message):
         ingest_source.fn(source)
