@@ -129,6 +129,9 @@ def _insert(con, item: Input, source: Source, load_id: str, digest: str, insert:
     try:
         (rows,) = con.execute(insert, {"load_id": load_id}).fetchone()
         rejected = _quarantine_rejects(con, item, source, load_id) if with_rejects else 0
+        if rows + rejected == 0 and item.path is None:
+            raise MappingError(f"{item.label} has no rows. Check `table:` for {item.entity} in the source's YAML "
+                               "(a view or query that filters everything out?), or leave the entity out of it.")
         if rows + rejected == 0:
             what = "a header but no data rows" if with_rejects else "no rows"
             raise MappingError(f"{item.label} has {what}: the export is empty. Export it again, or move it out "

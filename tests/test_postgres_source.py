@@ -10,11 +10,13 @@ import subprocess
 import tempfile
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
 
 from adcraft.db import warehouse
+from adcraft.mapping import MappingError
 from tasks.ingest import ingest_source
 from tasks.transform import build_marts
 from tasks.validate import CriticalDataError, validate_loads
@@ -28,6 +30,7 @@ INSERT INTO erp.articles VALUES
   ('A-1', 'Linen Shirt', 'Shirts', 4900, 3, true, '2025-03-01', 'Light & airy <b>linen</b>'),
   ('A-2', 'Wool Hat', 'Accessories', 1995, 0, true, '2024-10-10', NULL),
   ('A-3', 'Broken Price', 'Shirts', -5, 2, false, NULL, 'A hat.');
+CREATE TABLE erp.no_articles (LIKE erp.articles);
 CREATE TABLE erp.clients (id integer PRIMARY KEY, mail text, town text, land char(2), joined timestamptz);
 INSERT INTO erp.clients VALUES (1, 'a@example.org', 'Berlin', 'DE', '2025-01-02 00:30+01'),
                                (2, 'b@example.org', 'Paris', 'FR', '2026-02-03 12:00+00');
@@ -143,3 +146,12 @@ def test_an_unchanged_postgres_table_is_skipped_and_a_changed_row_is_upserted(ad
     finally:
         subprocess.run([*postgres["psql"], "-c", "UPDATE erp.articles SET price_cents = -5 WHERE code = 'A-3'"],
                        check=True, capture_output=True)
+
+
+def test_an_empty_postgres_table_names_the_table_and_what_to_check(adcraft_home, tmp_path, postgres):
+    spec = yaml.safe_load(Path(_source(tmp_path, postgres["dsn"])).read_text())
+    spec["entities"] = {"products": spec["entities"]["products"]}
+    spec["entities"]["products"]["table"]["name"] = "erp.no_articles"
+    (tmp_path / "erp.yaml").write_text(yaml.safe_dump(spec))
+    with pytest.raises(MappingError, match=r"#erp\.no_articles has no rows\. Check `table:` for products"):
+        ingest_source.fn(str(tmp_path / "erp.yaml"))
