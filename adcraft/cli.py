@@ -48,10 +48,12 @@ def _explained_errors():
     the failed states) are left out of the terminal; the Prefect UI keeps them all."""
     from adcraft.config import ConfigError
     from adcraft.db import WarehouseLockedError
+    from adcraft.landing import SourceUnreachableError
     from adcraft.mapping import MappingError
     from tasks.validate import CriticalDataError
 
-    explained = (ConfigError, MappingError, CriticalDataError, WarehouseLockedError, FileNotFoundError)
+    explained = (ConfigError, MappingError, CriticalDataError, WarehouseLockedError, SourceUnreachableError,
+                 FileNotFoundError)
     consoles = _prefect_consoles()
     quiet = _RepeatsAnExplainedError(explained)
     for handler in consoles:

@@ -3,20 +3,51 @@ transaction with its ops.loads record. Used by the ingest task and, on a throwaw
 `adcraft sources check`, so the preview and the real load cannot disagree.
 """
 
+import functools
 import hashlib
 import logging
+import sqlite3
 import zlib
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+
+import duckdb
 
 from adcraft.config import Source
 from adcraft.db import sql
 from adcraft.mapping import (ROW_NUMBER_COLUMNS, Input, MappingError, check_columns, csv_header, key_columns,
-                             literal, reader_sql, select_sql)
+                             literal, reader_sql, select_sql, without_password)
 
 log = logging.getLogger(__name__)
 REJECTS = "_adcraft_rejects"
 
 
+class SourceUnreachableError(ConnectionError):
+    """A database source did not answer. A ConnectionError, so the ingest task retries it (adcraft/stages.py)."""
+
+
+def _database_errors(fn):
+    """For a database table, DuckDB's errors as adcraft's: the DSN's password starred out of the message (DuckDB
+    quotes the DSN), and what to check. A connection that failed may work on a retry; the rest will not."""
+
+    @functools.wraps(fn)
+    def wrapper(con, item: Input, *args):
+        if item.path is not None:
+            return fn(con, item, *args)
+        try:
+            return fn(con, item, *args)
+        except duckdb.Error as exc:
+            message = without_password(str(exc).split("\n\nLINE ", 1)[0]).rstrip(". \n")
+            check = f"Check `table:` for {item.entity} in the source's YAML"
+            if isinstance(exc, duckdb.IOException) and item.format == "postgres":
+                raise SourceUnreachableError(f"{item.label}: cannot reach the database: {message}. {check}, and "
+                                             "that the server is up and lets this machine in.") from None
+            may_read = ", and may `user` read it" if item.format == "postgres" else ""
+            raise MappingError(f"{item.label}: {message}. {check}: does the table exist{may_read}?") from None
+
+    return wrapper
+
+
+@_database_errors
 def checksum(con, item: Input) -> str:
     """SHA-256 of a file's bytes; for a table, of its row count and an order-free hash of its rows."""
     if item.path is not None:
@@ -73,11 +104,32 @@ def prepare(con, item: Input) -> None:
             raise MappingError(f"{item.label}: DuckDB's {item.format} scanner is not installed ({exc}). "
                                f"Install it with `pip install duckdb-ext-{item.format}`.") from None
     if item.format == "sqlite":
+        _check_sqlite_table(item)
         # SQLite keeps any value in any column: read each as the text it is, so a 'n/a' in an INTEGER column
         # is one row for quarantine, not a type error that stops the whole table.
         con.execute("SET sqlite_all_varchar = true")
 
 
+def _check_sqlite_table(item: Input) -> None:
+    """The SQLite file and table exist. Checked first because DuckDB's scanner fails on a missing table with an
+    internal error, after which its connection is unusable."""
+    path, name = item.sqlite_file, item.spec.table.name
+    fix = f"under `table:` for {item.entity} in the source's YAML"
+    if not path.is_file():
+        raise MappingError(f"{item.label}: there is no file {path}. Fix `path:` {fix}; it is relative to the "
+                           "source's folder.")
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            tables = [t for (t,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        raise MappingError(f"{item.label}: {path} is not a SQLite database ({exc}). Fix `path:` {fix}.") from None
+    if name.lower() not in {t.lower() for t in tables}:
+        raise MappingError(f"{item.label}: the database has no table {name!r}; it has "
+                           f"{', '.join(tables) or 'none'}. Fix `name:` {fix}.")
+
+
+@_database_errors
 def land(con, item: Input, source: Source, load_id: str, digest: str) -> int:
     """Insert the export's rows (and quarantine its unreadable lines); returns the rows in the export."""
     if item.path is not None and item.path.stat().st_size == 0:

@@ -49,6 +49,11 @@ class Input:
     def gzipped(self) -> bool:
         return self.path is not None and self.path.suffix.lower() == ".gz"
 
+    @property
+    def sqlite_file(self) -> Path:
+        """A SQLite table's database file, resolved against the source's folder (in the label)."""
+        return Path(self.label.split(":", 1)[1].rsplit("#", 1)[0])
+
     def open(self, mode: str = "rb", **text_options):
         """The file, decompressed as it is read if it is gzipped."""
         return (gzip.open if self.gzipped else open)(self.path, mode, **text_options)
@@ -79,7 +84,7 @@ def inputs(source: Source) -> list[Input]:
     for entity, spec in sorted(source.entities.items(), key=lambda e: ENTITIES.index(e[0])):
         if spec.table:
             ref = spec.table
-            where = str((base / ref.path).resolve()) if ref.type == "sqlite" else _without_password(ref.dsn)
+            where = str((base / ref.path).resolve()) if ref.type == "sqlite" else without_password(ref.dsn)
             found.append(Input(entity, spec, f"{ref.type}:{where}#{ref.name}", ref.type))
             continue
         paths = sorted({p for pattern in spec.files for p in base.glob(pattern) if p.is_file()})
@@ -88,7 +93,7 @@ def inputs(source: Source) -> list[Input]:
     return found
 
 
-def _without_password(dsn: str) -> str:
+def without_password(dsn: str) -> str:
     """A connection string as a label shows it, in logs, reports and ops.loads: any password starred out."""
     dsn = re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", dsn, flags=re.IGNORECASE)
     return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", dsn)
@@ -192,8 +197,7 @@ def reader_sql(item: Input, rejects: str | None = None, json_columns: list[str] 
         return f"read_json({literal(str(item.path))}, {', '.join(options)}) WITH ORDINALITY", "ordinality"
     table = spec.table
     if table.type == "sqlite":
-        path = item.label.split(":", 1)[1].rsplit("#", 1)[0]
-        return f"sqlite_scan({literal(path)}, {literal(table.name)}) WITH ORDINALITY", "ordinality"
+        return f"sqlite_scan({literal(str(item.sqlite_file))}, {literal(table.name)}) WITH ORDINALITY", "ordinality"
     schema, _, name = table.name.rpartition(".")
     return (f"postgres_scan({literal(table.dsn)}, {literal(schema or 'public')}, {literal(name)}) "
             "WITH ORDINALITY", "ordinality")

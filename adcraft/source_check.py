@@ -7,7 +7,7 @@ import duckdb
 
 from adcraft.config import load_source
 from adcraft.db import migrate
-from adcraft.landing import checksum, land, prepare
+from adcraft.landing import SourceUnreachableError, checksum, land, prepare
 from adcraft.mapping import MappingError, inputs
 from adcraft.quarantine import check_load
 from adcraft.rules import load_rules, passes
@@ -51,7 +51,7 @@ def check_source(ref: str) -> list[FileCheck]:
             try:
                 prepare(con, item)
                 check.rows = land(con, item, source, load_id, checksum(con, item))
-            except (MappingError, duckdb.Error) as exc:
+            except (MappingError, SourceUnreachableError, duckdb.Error) as exc:
                 check.errors.append(str(exc))
                 continue
             pii = set(item.spec.pii_columns)

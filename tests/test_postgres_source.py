@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from adcraft.db import warehouse
+from adcraft.landing import SourceUnreachableError
 from adcraft.mapping import MappingError
 from tasks.ingest import ingest_source
 from tasks.transform import build_marts
@@ -155,3 +156,24 @@ def test_an_empty_postgres_table_names_the_table_and_what_to_check(adcraft_home,
     (tmp_path / "erp.yaml").write_text(yaml.safe_dump(spec))
     with pytest.raises(MappingError, match=r"#erp\.no_articles has no rows\. Check `table:` for products"):
         ingest_source.fn(str(tmp_path / "erp.yaml"))
+
+
+def test_a_database_that_does_not_answer_is_retried_and_its_error_hides_the_password(adcraft_home, tmp_path, postgres):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    dsn = postgres["dsn"].replace(postgres["dsn"].split()[1], f"port={closed}")
+    with pytest.raises(SourceUnreachableError) as raised:
+        ingest_source.fn(_source(tmp_path, dsn))
+    assert isinstance(raised.value, ConnectionError)  # what the ingest task's retry condition retries
+    assert "cannot reach the database" in str(raised.value) and "password=***" in str(raised.value)
+    assert PASSWORD not in str(raised.value)
+
+
+def test_a_missing_postgres_table_is_explained_without_the_password(adcraft_home, tmp_path, postgres):
+    source = _source(tmp_path, postgres["dsn"])
+    Path(source).write_text(Path(source).read_text().replace("erp.articles", "erp.no_such_table"))
+    with pytest.raises(MappingError, match=r"#erp\.no_such_table: .*does the table exist, and may `user` read it") \
+            as raised:
+        ingest_source.fn(source)
+    assert PASSWORD not in str(raised.value)

@@ -14,6 +14,7 @@ from adcraft.cli import app
 from adcraft.config import load_campaign
 from adcraft.db import warehouse
 from adcraft.settings import PROJECT_DIR
+from adcraft.source_check import check_source
 from tasks.briefs import build_briefs
 from tasks.ingest import ingest_source
 from tasks.transform import build_marts
@@ -110,6 +111,26 @@ def test_a_sqlite_value_of_the_wrong_type_holds_back_its_row_not_the_table(adcra
         held = con.execute("SELECT _row_number, column_name, reason FROM quarantine.held").fetchall()
     assert staged == [("S-1", 3)]
     assert held[0][:2] == (2, "stock") and "stock 'n/a' does not match" in held[0][2]
+
+
+def test_a_missing_sqlite_file_or_table_is_explained_and_the_other_exports_are_still_checked(adcraft_home, tmp_path):
+    db = sqlite3.connect(tmp_path / "shop.sqlite")
+    db.execute("CREATE TABLE articles (code TEXT)")
+    db.close()
+    (tmp_path / "customers.csv").write_text("customer_id,signup_date\nC-1,2025-01-02\n")
+
+    def check(table: dict) -> list:
+        (tmp_path / "db.yaml").write_text(yaml.safe_dump({"name": "db", "entities": {
+            "products": {"table": {"type": "sqlite", **table}}, "customers": {"files": "customers.csv"}}}))
+        return check_source(str(tmp_path / "db.yaml"))
+
+    products, customers = check({"path": "shop.sqlite", "name": "artikel"})
+    assert products.errors == [(f"sqlite:{tmp_path}/shop.sqlite#artikel: the database has no table 'artikel'; it "
+                                "has articles. Fix `name:` under `table:` for products in the source's YAML.")]
+    assert customers.rows == 1 and not customers.errors  # DuckDB's scanner would have broken the connection
+    products, _ = check({"path": "shop.db", "name": "articles"})
+    assert products.errors[0].endswith(f"there is no file {tmp_path}/shop.db. Fix `path:` under `table:` for "
+                                       "products in the source's YAML; it is relative to the source's folder.")
 
 
 def _write_products(folder, rows: list[str], name="products.csv"):
