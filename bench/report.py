@@ -41,7 +41,8 @@ def nightly_section(r: dict | None) -> list[str]:
     return lines + _table(["stage", "seconds"], [[k, v] for k, v in r["stage_seconds"].items()])
 
 
-def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | None, gate: dict | None) -> list[str]:
+def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | None, gate: dict | None,
+                       gpu_run: dict | None = None) -> list[str]:
     lines = ["## Throughput", ""]
     rows = []
     if ingest:
@@ -72,6 +73,18 @@ def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | No
     if banners:
         rows.append(["banners", f"{banners['banners_per_second']} banners/s (target "
                                 f"{banners.get('target_banners_per_second', '-')})", "banners"])
+        if "generator_sample_seconds_cpu" in banners:
+            rows.append([f"illustration sampling on the CPU ({banners.get('torch_threads', '?')} threads), full size",
+                         f"{banners['generator_sample_seconds_cpu']} s per picture (target < 2 s)", "banners"])
+    cuda = (gpu_run or {}).get("generator_sample_seconds_cuda") or (banners or {}).get("generator_sample_seconds_cuda")
+    rows.append([f"illustration sampling on {(gpu_run or {}).get('gpu') or 'a GPU'}",
+                 f"{cuda} s per picture" if cuda else "not measured yet: `python -m bench.gpu_illustrations` on a "
+                                                      "GPU machine", "gpu_illustrations"])
+    if gpu_run:
+        rows.append([f"illustration generator training on {gpu_run['gpu'] or gpu_run['device']}",
+                     f"{gpu_run['steps']:,} steps in {gpu_run['train_seconds']} s ({gpu_run['steps_per_second']} "
+                     f"steps/s); category accuracy generated {gpu_run['quality']['generated']}, retrieved "
+                     f"{gpu_run['quality']['retrieved']}", "gpu_illustrations"])
     if gate:
         rows.append(["scoring (the gate)", f"{gate['items_per_s']} items/s (target {gate.get('target_items_per_s', '-')}, "
                                            f"load average {gate.get('load_average_1m', '-')})", "gate_throughput"])
@@ -183,7 +196,8 @@ def main() -> Path:
              "(`make bench` runs every benchmark, then this). Figures are from the machine that ran them: "
              "see each JSON file for its load average and thread count.", ""]
     lines += nightly_section(_load("nightly"))
-    lines += throughput_section(ingest, _load("generation"), _load("banners"), _load("gate_throughput"))
+    lines += throughput_section(ingest, _load("generation"), _load("banners"), _load("gate_throughput"),
+                                _load("gpu_illustrations"))
     lines += copy_section(_load("copy_quality"), _load("lora_round"), _load("model_choice"))
     lines += memory_section(ingest, scaling)
     lines += scaling_section(scaling)

@@ -1,8 +1,7 @@
 """The illustration generator: the real training command for a few steps on a tiny model, resumed, and
-sampled within the CPU time budget."""
+sampled at full size on the CPU."""
 
 import json
-import time
 
 import numpy as np
 import pytest
@@ -37,14 +36,12 @@ def test_train_image_command_records_its_quality(tmp_path):
     assert not quality["passed"] and "keep using retrieved" in result.output  # four steps cannot beat retrieval
 
 
-def test_full_size_sampling_takes_under_two_seconds_on_cpu(tmp_path):
+def test_full_size_sampling_on_cpu_draws_rgba_pictures_that_its_seed_repeats(tmp_path):
+    # Its time per picture (target < 2 s on 2 cores) is a benchmark: bench/banners.py.
     config = GANConfig()
     torch.save({"G_ema": Generator(config).state_dict(), "config": config.__dict__, "step": 0}, tmp_path / WEIGHTS)
     sampler = Sampler(tmp_path / WEIGHTS, device="cpu")
     text = np.random.default_rng(0).normal(size=(1, 384)).astype(np.float32)
-    sampler.sample(text)  # first call pays for allocation
-    started = time.perf_counter()
     picture = sampler.sample(text)
-    assert time.perf_counter() - started < 2.0
     assert picture.shape == (1, 64, 64, 4) and picture.dtype == np.uint8
     assert (sampler.sample(text, seed=3) == sampler.sample(text, seed=3)).all()
