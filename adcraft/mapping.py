@@ -260,7 +260,7 @@ def select_sql(item: Input, source: Source, present: dict[str, str], row_number:
 
 
 def _as_text(column: str, source_type: str, canonical_type: str) -> str:
-    """A column as text. A typed date or time (Parquet, JSON, a database table) is written as staging reads the
+    """A column as text. A typed date or time (Parquet, a database table) is written as staging reads the
     canonical type: a timestamp for a date column keeps its day, and a time with a zone is stored in UTC."""
     if canonical_type in ("date", "timestamp") and source_type.startswith(("DATE", "TIMESTAMP")):
         if source_type == "TIMESTAMP WITH TIME ZONE":
