@@ -78,7 +78,10 @@ def transient_failure(task, task_run, state) -> bool:
     timeout. A bad file or mapping fails the same way every time, so it is reported at once."""
     try:
         state.result()
-    except TRANSIENT_ERRORS:
+    except TRANSIENT_ERRORS as exc:
+        # A WARNING, so the terminal shows why a run waits (Prefect says so only at INFO).
+        _logger().warning("%s failed with %s, which may pass on its own; retrying soon: %s",
+                          task.name, type(exc).__name__, exc)
         return True
     except Exception:
         return False

@@ -25,9 +25,11 @@ def _flaky_flow(error: Exception):
 
 
 @pytest.mark.parametrize("error", [WarehouseLockedError("busy"), ConnectionError("reset"), TimeoutError("slow")])
-def test_a_transient_failure_is_retried(error):
+def test_a_transient_failure_is_retried_and_says_why(error, caplog):
     run, attempts = _flaky_flow(error)
     assert run() == 2 and len(attempts) == 2
+    assert any(r.levelname == "WARNING" and f"flaky failed with {type(error).__name__}, which may pass on its own; "
+               f"retrying soon: {error}" in r.getMessage() for r in caplog.records), caplog.text
 
 
 @pytest.mark.parametrize("error", [ValueError("bad mapping"), FileNotFoundError("no landing folder")])
