@@ -20,7 +20,7 @@ def list_sources():
 
 @app.command()
 def check(source: Annotated[str, typer.Argument(help="Source name (sources/<name>.yaml), YAML path or folder.")]):
-    """Preview the mapping on the source's files and report every problem, without loading anything."""
+    """Preview the mapping on the source's files and tables and report every problem, without loading anything."""
     from adcraft.config import ConfigError
     from adcraft.mapping import MappingError
     from adcraft.source_check import check_source
