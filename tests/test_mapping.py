@@ -134,6 +134,26 @@ def test_a_time_zone_offset_is_read_with_date_format_and_stored_in_utc(adcraft_h
     assert "every row passes every rule" in check.stdout
 
 
+def test_an_iso_time_with_an_offset_is_stored_in_utc_and_one_without_as_written(adcraft_home, tmp_path):
+    written = ["2026-11-03T10:15:00+01:00", "2026-11-03T10:15:00Z", "2026-11-03T10:15:00.5-05:00",
+               "2026-11-03 10:15:00+0530", "2026-11-03 10:15:00", "2026-11-03"]
+    header = "order_id,line_number,customer_id,sku,quantity,unit_price,currency,ordered_at\n"
+    (tmp_path / "order_lines.csv").write_text(header + "".join(
+        f"O1,{n},C1,A-1,1,49.00,EUR,{at}\n" for n, at in enumerate(written, 1)))
+    (tmp_path / "shop.yaml").write_text(yaml.safe_dump({"name": "shop", "entities": {
+        "order_lines": {"files": ["order_lines.csv"]}}}))
+    # In a process of its own, so this machine's time zone is Berlin's, which must shift neither kind of time.
+    code = ("import json, sys\nfrom tasks.ingest import ingest_source\nfrom adcraft.db import warehouse\n"
+            "ingest_source.fn(sys.argv[1])\nwith warehouse() as con:\n"
+            "    print(json.dumps(con.execute('SELECT ordered_at FROM raw.order_lines ORDER BY _row_number').fetchall()))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "shop.yaml")], capture_output=True, text=True,
+                          env={**os.environ, "TZ": "Europe/Berlin"}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [at for (at,) in json.loads(done.stdout.strip().splitlines()[-1])] == [
+        "2026-11-03 09:15:00", "2026-11-03 10:15:00", "2026-11-03 15:15:00", "2026-11-03 04:45:00",
+        "2026-11-03 10:15:00", "2026-11-03"]
+
+
 # Shaped like Shopify's exports: a product's fields on its first variant row only, and an order's lines as
 # rows without a line number, with order fields on the first row only.
 SHOPIFY_PRODUCTS = """Handle,Title,Type,Variant SKU,Variant Price,Variant Inventory Qty,Option1 Value
