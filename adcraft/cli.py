@@ -47,13 +47,13 @@ def _explained_errors():
     the failed stage added, and exit 1. Prefect's console lines that repeat such an error (two tracebacks and
     the failed states) are left out of the terminal; the Prefect UI keeps them all."""
     from adcraft.config import ConfigError
-    from adcraft.db import WarehouseLockedError
+    from adcraft.db import UnknownBatchError, WarehouseLockedError
     from adcraft.landing import SourceUnreachableError
     from adcraft.mapping import MappingError
     from tasks.validate import CriticalDataError
 
     explained = (ConfigError, MappingError, CriticalDataError, WarehouseLockedError, SourceUnreachableError,
-                 FileNotFoundError)
+                 UnknownBatchError, FileNotFoundError)
     consoles = _prefect_consoles()
     quiet = _RepeatsAnExplainedError(explained)
     for handler in consoles:
@@ -61,7 +61,9 @@ def _explained_errors():
     try:
         yield
     except explained as exc:
-        typer.echo("Error: " + "\n".join([str(exc), *getattr(exc, "__notes__", [])]), err=True)
+        # A stage's note says how to re-run it, which cannot help a batch that does not exist.
+        notes = [] if isinstance(exc, UnknownBatchError) else getattr(exc, "__notes__", [])
+        typer.echo("Error: " + "\n".join([str(exc), *notes]), err=True)
         raise typer.Exit(1) from None
     finally:
         for handler in consoles:
@@ -156,15 +158,16 @@ def report(batch_id: Annotated[str, typer.Argument(help="Batch id, e.g. demo-202
     """Write a batch's HTML report again and print its path, or list the batches."""
     from adcraft.db import warehouse
 
-    if not batch_id:
-        with warehouse(read_only=True) as con:
-            rows = con.execute("SELECT batch_id, campaign, run_date FROM content.batches ORDER BY run_date").fetchall()
-        for row in rows:
-            typer.echo("\t".join(str(v) for v in row))
-        return
-    from tasks.report import write_report
+    with _explained_errors():
+        if not batch_id:
+            with warehouse(read_only=True) as con:
+                rows = con.execute("SELECT batch_id, campaign, run_date FROM content.batches ORDER BY run_date")
+                for row in rows.fetchall():
+                    typer.echo("\t".join(str(v) for v in row))
+            return
+        from tasks.report import write_report
 
-    typer.echo(write_report.fn(batch_id)["path"])
+        typer.echo(write_report.fn(batch_id)["path"])
 
 
 # Sub-apps live in their own modules; like the commands above, they import heavy things only when run.

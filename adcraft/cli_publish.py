@@ -16,9 +16,11 @@ def batch(batch_id: BatchArg):
     from adcraft.prefect_env import configure_prefect
 
     configure_prefect()
+    from adcraft.cli import _explained_errors
     from flows.publish import publish
 
-    typer.echo(json.dumps(publish(batch_id), indent=2))
+    with _explained_errors():
+        typer.echo(json.dumps(publish(batch_id), indent=2))
 
 
 @app.command()

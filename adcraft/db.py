@@ -17,10 +17,17 @@ class WarehouseLockedError(RuntimeError):
     pass
 
 
+class UnknownBatchError(LookupError):
+    """A batch id the warehouse holds no batch for; the message says how to list them."""
+
+
 @contextmanager
 def connect(path: Path | None = None, read_only: bool = False):
     settings = get_settings()
     path = Path(path or settings.warehouse)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"There is no warehouse at {path} yet. Load data first (`adcraft demo`, `adcraft "
+                                "ingest` or `adcraft run`), or set ADCRAFT_HOME to the folder that holds it.")
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + settings.lock_timeout_s
     delay = 0.1

@@ -10,6 +10,7 @@ from prefect import task
 from prefect.tasks import exponential_backoff
 
 from adcraft.config import destination_id
+from adcraft.db import UnknownBatchError
 from adcraft.publishing import PublishError, email_json, folder, google_ads_csv, ledger, meta_csv, webhook
 from adcraft.publishing.batch import Scope, load_batch
 from adcraft.publishing.manifest import write_manifest
@@ -29,9 +30,22 @@ def batch_publish_dir(batch_id: str) -> Path:
     return get_settings().publish_dir / batch_id
 
 
+def _may_pass(task, task_run, state) -> bool:
+    """Any failure may pass on a retry (a destination back up, a disk with room again), except a batch that
+    does not exist."""
+    try:
+        state.result()
+    except UnknownBatchError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
 # A webhook that is down for a minute should not fail the night: three retries 10, 20 and 40 s apart. The
 # timeout bounds a receiver that hangs: each request has its own timeout, but a batch has many requests.
-@task(name="publish", retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=10), timeout_seconds=1800)
+@task(name="publish", retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=10),
+      retry_condition_fn=_may_pass, timeout_seconds=1800)
 @timed_stage
 def publish_batch(batch_id: str, scope: Scope = "approved") -> dict:
     """Deliver the batch's items in scope ('approved', 'auto_approved', or 'held': nothing) and write its manifest."""

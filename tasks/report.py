@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prefect import task
 
-from adcraft.db import records, sql, warehouse
+from adcraft.db import UnknownBatchError, records, sql, warehouse
 from adcraft.templating import render
 from adcraft.stages import TRANSIENT_RETRIES, timed_stage
 from tasks.publish import batch_publish_dir
@@ -24,7 +24,7 @@ def report_context(batch_id: str, report_dir: Path) -> dict:
             "SELECT batch_id, campaign, brand, run_date FROM content.batches WHERE batch_id = ?", [batch_id]
         ).fetchone()
         if batch is None:
-            raise LookupError(f"No batch {batch_id!r} in the warehouse. `adcraft report --help` shows how to list batches.")
+            raise UnknownBatchError(f"There is no batch {batch_id!r}. List batches with `adcraft report`.")
         decisions: dict[str, dict[str, int]] = {}
         for row in records(con, sql("reports/decision_counts"), [batch_id]):
             decisions.setdefault(row["item_kind"], {})[row["decision"]] = row["items"]

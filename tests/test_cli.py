@@ -73,3 +73,21 @@ def test_a_failed_ingest_prints_its_reason_once_and_the_prefect_logs_keep_the_tr
     with get_client(sync_client=True) as client:
         logs = client.read_logs(LogFilter(level=LogFilterLevel(ge_=40), timestamp=LogFilterTimestamp(after_=started)))
     assert any(load in log.message and "Traceback" in log.message for log in logs), [log.message for log in logs]
+
+
+@pytest.mark.parametrize("command", [["report"], ["publish", "batch"]])
+def test_an_unknown_batch_is_explained_without_a_traceback(adcraft_home, command):
+    from adcraft.db import warehouse
+
+    with warehouse():  # an empty warehouse
+        pass
+    result = runner.invoke(app, [*command, "nope-20261205"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Error: There is no batch 'nope-20261205'. List batches with `adcraft report`." in result.output
+    assert "re-run" not in result.output  # a stage's re-run command cannot help here
+
+
+def test_reports_on_a_fresh_home_say_there_is_no_warehouse_yet(adcraft_home):
+    result = runner.invoke(app, ["report"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"Error: There is no warehouse at {adcraft_home / 'warehouse.duckdb'} yet. Load data first" in result.output

@@ -38,3 +38,24 @@ def test_a_failure_that_would_repeat_is_not_retried(error):
     with pytest.raises(type(error)):
         run()
     assert len(attempts) == 1
+
+
+def test_publishing_a_batch_that_does_not_exist_is_not_retried(adcraft_home):
+    from prefect import get_client
+
+    from adcraft.db import UnknownBatchError, warehouse
+    from tasks.publish import publish_batch
+
+    with warehouse():  # an empty warehouse
+        pass
+
+    @flow
+    def run():
+        state = publish_batch("nope-20261205", return_state=True)
+        with pytest.raises(UnknownBatchError):
+            state.result()
+        return state.state_details.task_run_id
+
+    task_run_id = run()
+    with get_client(sync_client=True) as client:
+        assert client.read_task_run(task_run_id).run_count == 1

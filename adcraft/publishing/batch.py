@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 
 from adcraft.config import Campaign, Destination
 from adcraft.copy_formats import assemble_briefs, incomplete_lines
-from adcraft.db import records, sql, warehouse
+from adcraft.db import UnknownBatchError, records, sql, warehouse
 from adcraft.settings import get_settings
 
 Scope = Literal["approved", "auto_approved", "held"]
@@ -44,7 +44,7 @@ def load_batch(batch_id: str, scope: Scope) -> Batch:
     with warehouse() as con:
         found = con.execute(sql("publish/batch_config"), {"batch_id": batch_id}).fetchall()
         if not found:
-            raise LookupError(f"There is no batch {batch_id!r}. List batches with `adcraft report`.")
+            raise UnknownBatchError(f"There is no batch {batch_id!r}. List batches with `adcraft report`.")
         lines = records(con, sql("content/publishable_copy"), params)
         banners = records(con, sql("content/publishable_banners"), params)
     # Copy goes out as whole items: a line a person approved alone, in no complete item, stays behind.
