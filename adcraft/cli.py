@@ -37,12 +37,12 @@ def _run_nightly(campaign: Path, run_date: date) -> dict:
     configure_prefect()
     from flows.nightly import nightly_campaign
 
-    with _explained_errors():
+    with explained_errors():
         return nightly_campaign(str(campaign), run_date)
 
 
 @contextmanager
-def _explained_errors():
+def explained_errors():
     """adcraft's own errors already say what went wrong and what to do: print that once, with the re-run command
     the failed stage added, and exit 1. Prefect's console lines that repeat such an error (two tracebacks and
     the failed states) are left out of the terminal; the Prefect UI keeps them all."""
@@ -121,7 +121,7 @@ def ingest(
     configure_prefect()
     from flows.ingest import ingest_and_validate
 
-    with _explained_errors():
+    with explained_errors():
         result = ingest_and_validate(source or str(get_settings().landing_dir / "demo"))
     typer.echo(_ingest_summary(result["ingest"], result["validate"]))
 
@@ -158,7 +158,7 @@ def report(batch_id: Annotated[str, typer.Argument(help="Batch id, e.g. demo-202
     """Write a batch's HTML report again and print its path, or list the batches."""
     from adcraft.db import warehouse
 
-    with _explained_errors():
+    with explained_errors():
         if not batch_id:
             with warehouse(read_only=True) as con:
                 rows = con.execute("SELECT batch_id, campaign, run_date FROM content.batches ORDER BY run_date")

@@ -16,10 +16,10 @@ def batch(batch_id: BatchArg):
     from adcraft.prefect_env import configure_prefect
 
     configure_prefect()
-    from adcraft.cli import _explained_errors
+    from adcraft.cli import explained_errors
     from flows.publish import publish
 
-    with _explained_errors():
+    with explained_errors():
         typer.echo(json.dumps(publish(batch_id), indent=2))
 
 
