@@ -18,6 +18,7 @@ from adcraft.config import Source, load_source
 from adcraft.db import warehouse
 from adcraft.landing import checksum, land, prepare, uncompressed_text
 from adcraft.mapping import ENTITIES, Input, inputs
+from adcraft.preload import import_in_background
 from adcraft.stages import TRANSIENT_RETRIES, timed_stage
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def _land_all(con, items: list[Input], source: Source) -> list[tuple[Input, str 
                 outcomes.append((item, None, 0))
                 continue
             load_id = f"{item.entity}-{digest[:12]}"
+            # Validation comes next and waits for GX's import: run it on the core the CSV reader leaves idle.
+            import_in_background("great_expectations")
             outcomes.append((item, load_id, land(con, item, source, load_id, digest)))
     finally:
         con.close()

@@ -8,20 +8,20 @@ on this run and on every re-run, until the file is replaced or the rows are rele
 
 A load larger than `validation_sample_rows` is checked by GX on a seeded random sample of that size, since
 GX validates a pandas frame in memory; the SQL side still checks every row and decides pass or fail. The SQL
-checks every rule in one pass per load (adcraft/quarantine.py), while GX is imported on another thread.
+checks every rule in one pass per load (adcraft/quarantine.py), while GX is imported on another thread; ingest
+starts that import (adcraft/preload.py), so it is often done by then.
 """
 
-import importlib
 import json
 import logging
 import math
-import threading
 from concurrent.futures import Future
 
 from prefect import task
 
 from adcraft.config import load_source
 from adcraft.db import sql, warehouse
+from adcraft.preload import import_in_background
 from adcraft.quarantine import check_load
 from adcraft.rules import Rule, checked_columns_sql, frame_columns_sql, load_rules, passes, to_expectation
 from adcraft.settings import get_settings
@@ -44,7 +44,7 @@ def validate_loads() -> dict:
     another thread), then GX on each load and the results."""
     with warehouse() as con:
         pending = con.execute(sql("validate/pending_loads")).fetchall()
-    gx_import = _import_in_background("great_expectations") if pending else None
+    gx_import = import_in_background("great_expectations") if pending else None
     entities: dict[str, dict] = {}
     settings = get_settings()
     with warehouse() as con:
@@ -115,22 +115,8 @@ def _frame_sql(rules: tuple[Rule, ...], entity: str, rows: int | None = None, se
             "ORDER BY _row_number")
 
 
-def _import_in_background(module: str) -> Future:
-    """Start importing a module on another thread; the future's result is the module."""
-    future: Future = Future()
-
-    def run():
-        try:
-            future.set_result(importlib.import_module(module))
-        except BaseException as exc:  # handed to whoever waits for it
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name=f"import-{module}", daemon=True).start()
-    return future
-
-
 def _gx_context(gx_import: Future):
-    gx = gx_import.result()  # imported meanwhile (3-9 s), and only when there is something to validate
+    gx = gx_import.result()  # imported meanwhile, and only when there is something to validate
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     # GX announces its temporary docs folder at INFO on every run (that module sets its own logger to INFO);
