@@ -8,14 +8,14 @@ on this run and on every re-run, until the file is replaced or the rows are rele
 
 A load larger than `validation_sample_rows` is checked by GX on a seeded random sample of that size, since
 GX validates a pandas frame in memory; the SQL side still checks every row and decides pass or fail. The SQL
-checks every rule in one pass per load (adcraft/quarantine.py), while GX is imported on another thread; ingest
-starts that import (adcraft/preload.py), so it is often done by then.
+checks every rule in one pass per load (adcraft/quarantine.py), while GX runs on another thread. Ingest starts
+GX's import (adcraft/preload.py), so it is usually done by then.
 """
 
 import json
 import logging
 import math
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from prefect import task
 
@@ -40,28 +40,29 @@ class CriticalDataError(RuntimeError):
 @timed_stage
 def validate_loads() -> dict:
     """Validate each load in ops.loads that has no validation results yet, then stop on critical failures.
-    All of them in one transaction: the SQL checks first (every row of every load, while GX is imported on
-    another thread), then GX on each load and the results."""
+    All of them in one transaction: the SQL checks (every row of every load) on this thread, while GX runs
+    its suites on another (most of it pandas on one core, so the two share the cores well), then the results."""
     with warehouse() as con:
         pending = con.execute(sql("validate/pending_loads")).fetchall()
     gx_import = import_in_background("great_expectations") if pending else None
     entities: dict[str, dict] = {}
     settings = get_settings()
+    loads = [(load_id, entity, source_file.rsplit("/", 1)[-1], row_count,
+              load_rules(entity, _source_pii(source_name, entity)))
+             for load_id, entity, source_file, row_count, source_name in pending]
     with warehouse() as con:
         con.execute("BEGIN")
         try:
-            checked = []
-            for load_id, entity, source_file, row_count, source_name in pending:
-                rules = load_rules(entity, _source_pii(source_name, entity))
-                checks = check_load(con, load_id, entity, source_file.rsplit("/", 1)[-1], rules)
-                checked.append((load_id, entity, row_count, rules, checks))
-            context = _gx_context(gx_import) if pending else None
-            for load_id, entity, row_count, rules, checks in checked:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as pool:
+                # GX reads the raw rows, which ingest committed, on a connection of its own.
+                suites = pool.submit(_run_suites, con.cursor(), gx_import, loads, settings) if loads else None
+                checks = {load_id: check_load(con, load_id, entity, file_name, rules)
+                          for load_id, entity, file_name, _, rules in loads}
+                by_load = suites.result() if suites else {}
+            for load_id, entity, _, row_count, rules in loads:
+                results = by_load[load_id]
                 sampled = row_count > settings.validation_sample_rows
-                frame = _frame(con, rules, entity, load_id, row_count, settings.validation_sample_rows, settings.seed)
-                results = _run_suite(context, load_id, entity, rules, frame)
-                del frame  # free it before the next load
-                quarantined = _record(con, load_id, entity, row_count, rules, checks, results, sampled)
+                quarantined = _record(con, load_id, entity, row_count, rules, checks[load_id], results, sampled)
                 totals = entities.setdefault(entity, {"rows_checked": 0, "rows_quarantined": 0, "failed_rules": [],
                                                       "warnings": []})
                 totals["rows_checked"] += row_count
@@ -89,6 +90,18 @@ def _source_pii(source_name: str | None, entity: str) -> frozenset[str]:
     except (FileNotFoundError, ValueError):
         return frozenset()  # the source's YAML is gone; the rules file's pii_columns still apply
     return frozenset(spec.pii_columns) if spec else frozenset()
+
+
+def _run_suites(con, gx_import: Future, loads: list, settings) -> dict[str, dict[str, dict]]:
+    """GX's results for each load (by load id, then rule name), one load's DataFrame in memory at a time."""
+    try:
+        context = _gx_context(gx_import)
+        return {load_id: _run_suite(context, load_id, entity, rules,
+                                    _frame(con, rules, entity, load_id, row_count, settings.validation_sample_rows,
+                                           settings.seed))
+                for load_id, entity, _, row_count, rules in loads}
+    finally:
+        con.close()
 
 
 def _frame(con, rules: tuple[Rule, ...], entity: str, load_id: str, row_count: int, sample_rows: int, seed: int):
