@@ -66,9 +66,11 @@ def _land_all(con, items: list[Input], source: Source) -> list[tuple[Input, str 
                 outcomes.append((item, None, 0))
                 continue
             load_id = f"{item.entity}-{digest[:12]}"
-            # Validation comes next and waits for GX's import: run it on the core the CSV reader leaves idle.
-            import_in_background("great_expectations")
             outcomes.append((item, load_id, land(con, item, source, load_id, digest)))
     finally:
         con.close()
+    if any(load_id for _, load_id, _ in outcomes):
+        # Validation comes next and waits for GX's import (seconds of CPU). This thread's core is free now,
+        # while a larger export may still be landing on the other.
+        import_in_background("great_expectations")
     return outcomes
