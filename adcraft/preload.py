@@ -1,6 +1,6 @@
 """Importing a slow module ahead of need, on another thread. Great Expectations takes seconds of CPU to import
-(3-4 s here), and validation waits for it; ingest starts the import while its CSV reader keeps one core busy
-and leaves the other idle. Python's import lock makes a later import of the same module wait for this one."""
+(3-4 s here), and validation waits for it, so ingest starts the import as soon as one entity is landed, while
+a larger export may still be landing. Python's import lock makes a later import of the module wait for it."""
 
 import importlib
 import threading
