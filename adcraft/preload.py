@@ -4,18 +4,16 @@ a larger export may still be landing. Python's import lock makes a later import 
 
 import importlib
 import threading
-from concurrent.futures import Future
 
 
-def import_in_background(module: str) -> Future:
-    """Start importing a module on another thread; the future's result is the module."""
-    future: Future = Future()
+def import_in_background(module: str) -> None:
+    """Start importing a module on another thread. A failure is left to the import that needs the module,
+    which raises it again where it can be reported."""
 
     def run():
         try:
-            future.set_result(importlib.import_module(module))
-        except BaseException as exc:  # handed to whoever waits for it
-            future.set_exception(exc)
+            importlib.import_module(module)
+        except Exception:
+            pass
 
     threading.Thread(target=run, name=f"import-{module}", daemon=True).start()
-    return future

@@ -15,13 +15,12 @@ GX's import (adcraft/preload.py), so it is usually done by then.
 import json
 import logging
 import math
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 from prefect import task
 
 from adcraft.config import load_source
 from adcraft.db import sql, warehouse
-from adcraft.preload import import_in_background
 from adcraft.quarantine import check_load
 from adcraft.rules import Rule, checked_columns_sql, frame_columns_sql, load_rules, passes, to_expectation
 from adcraft.settings import get_settings
@@ -44,7 +43,6 @@ def validate_loads() -> dict:
     its suites on another (most of it pandas on one core, so the two share the cores well), then the results."""
     with warehouse() as con:
         pending = con.execute(sql("validate/pending_loads")).fetchall()
-    gx_import = import_in_background("great_expectations") if pending else None
     entities: dict[str, dict] = {}
     settings = get_settings()
     loads = [(load_id, entity, source_file.rsplit("/", 1)[-1], row_count,
@@ -55,7 +53,7 @@ def validate_loads() -> dict:
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as pool:
                 # GX reads the raw rows, which ingest committed, on a connection of its own.
-                suites = pool.submit(_run_suites, con.cursor(), gx_import, loads, settings) if loads else None
+                suites = pool.submit(_run_suites, con.cursor(), loads, settings) if loads else None
                 checks = {load_id: check_load(con, load_id, entity, file_name, rules)
                           for load_id, entity, file_name, _, rules in loads}
                 by_load = suites.result() if suites else {}
@@ -92,10 +90,10 @@ def _source_pii(source_name: str | None, entity: str) -> frozenset[str]:
     return frozenset(spec.pii_columns) if spec else frozenset()
 
 
-def _run_suites(con, gx_import: Future, loads: list, settings) -> dict[str, dict[str, dict]]:
+def _run_suites(con, loads: list, settings) -> dict[str, dict[str, dict]]:
     """GX's results for each load (by load id, then rule name), one load's DataFrame in memory at a time."""
     try:
-        context = _gx_context(gx_import)
+        context = _gx_context()
         return {load_id: _run_suite(context, load_id, entity, rules,
                                     _frame(con, rules, entity, load_id, row_count, settings.validation_sample_rows,
                                            settings.seed))
@@ -128,8 +126,8 @@ def _frame_sql(rules: tuple[Rule, ...], entity: str, rows: int | None = None, se
             "ORDER BY _row_number")
 
 
-def _gx_context(gx_import: Future):
-    gx = gx_import.result()  # imported meanwhile, and only when there is something to validate
+def _gx_context():
+    import great_expectations as gx  # 3-4 s of CPU, on GX's thread; ingest has usually started it already
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     # GX announces its temporary docs folder at INFO on every run (that module sets its own logger to INFO);
