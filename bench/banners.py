@@ -38,10 +38,10 @@ def main() -> dict:
     os.environ["ADCRAFT_HOME"] = tempfile.mkdtemp(prefix="adcraft-bench-")
     import torch
 
-    from adcraft.banner_layout import render_banner
-    from adcraft.config import BANNER_SIZES, load_brand
-    from adcraft.illustrations import Illustrator
-    from adcraft.settings import get_settings
+    from adcraft.banners.illustrations import Illustrator
+    from adcraft.banners.layout import render_banner
+    from adcraft.kernel.config import BANNER_SIZES, load_brand
+    from adcraft.kernel.settings import get_settings
 
     get_settings.cache_clear()
     brand = load_brand("demo")

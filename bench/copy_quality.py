@@ -22,11 +22,11 @@ from pathlib import Path
 
 import yaml
 
-from models.best_of_n import distinct_2
+from adcraft.generation.best_of_n import distinct_2
 
 RUN_DATE = date(2026, 11, 23)
 SETUPS = {"one_per_line": None, "best_of_2": 2}
-LEXICON = yaml.safe_load((Path(__file__).parents[1] / "models" / "scorers" / "lexicon.yaml").read_text())
+LEXICON = yaml.safe_load((Path(__file__).parents[1] / "adcraft" / "checks" / "lexicon.yaml").read_text())
 CATALOG = yaml.safe_load((Path(__file__).parents[1] / "warehouse" / "demo" / "catalog.yaml").read_text())
 COLOURS = set(LEXICON["colours"]) | set(CATALOG["colours"])
 MATERIALS = set(LEXICON["materials"])
@@ -58,7 +58,7 @@ def contradictions(text: str, product: dict, link: str | None) -> list[str]:
 
 def measure(con, batch_id: str) -> dict:
     """The figures for one batch, per content type, from the warehouse."""
-    from adcraft.copy_formats import approved_items, line_problems
+    from adcraft.copy.formats import approved_items, line_problems
 
     rows = con.execute(
         """
@@ -106,15 +106,15 @@ def measure(con, batch_id: str) -> dict:
 def _run(candidates: int | None) -> dict:
     home = Path(tempfile.mkdtemp(prefix="adcraft-bench-"))
     os.environ["ADCRAFT_HOME"] = str(home)
-    from adcraft.settings import PROJECT_DIR, get_settings
+    from adcraft.kernel.settings import PROJECT_DIR, get_settings
 
     # The converted model is shared with the default home, so each fresh home does not convert it again.
     os.environ.setdefault("ADCRAFT_MODEL_CACHE", str(PROJECT_DIR / "var" / "models"))
 
     get_settings.cache_clear()
-    from adcraft.db import warehouse
-    from adcraft.demo_shop import generate_demo_shop
-    from adcraft.prefect_env import configure_prefect
+    from adcraft.kernel.db import warehouse
+    from adcraft.operations.prefect_env import configure_prefect
+    from adcraft.sources.demo_shop import generate_demo_shop
 
     configure_prefect()
     from flows.nightly import nightly_campaign
@@ -133,8 +133,8 @@ def _run(candidates: int | None) -> dict:
 
 def _newest_batch(home: str) -> dict:
     os.environ["ADCRAFT_HOME"] = home
-    from adcraft.db import warehouse
-    from adcraft.settings import get_settings
+    from adcraft.kernel.db import warehouse
+    from adcraft.kernel.settings import get_settings
 
     get_settings.cache_clear()
     with warehouse(read_only=True) as con:

@@ -2,7 +2,7 @@
 rejects. Run `python -m bench.gate_eval`; it prints a table and writes bench/results/gate_eval.json.
 
 The lines live in tests/data/gate_eval.csv, the products and customers they are judged against in
-tests/data/gate_eval_facts.yaml. Decisions come from warehouse/sql/content/decide.sql, run on an in-memory
+tests/data/gate_eval_facts.yaml. Decisions come from warehouse/queries/content/decide.sql, run on an in-memory
 warehouse, so the evaluation measures what the nightly flow would decide.
 """
 
@@ -15,12 +15,12 @@ import duckdb
 import pandas as pd
 import yaml
 
-from adcraft.channels import CONTENT_TYPES
-from adcraft.config import load_brand, load_campaign
-from adcraft.db import migrate, sql
-from adcraft.settings import PROJECT_DIR
-from models.scorers.base import CheckResult
-from models.scorers.text_checks import CopyCandidate, KnownPII, check_copy
+from adcraft.checks.base import CheckResult, CopyCandidate, KnownPII
+from adcraft.checks.gate import check_copy
+from adcraft.kernel.channels import CONTENT_TYPES
+from adcraft.kernel.config import load_brand, load_campaign
+from adcraft.kernel.db import migrate, sql
+from adcraft.kernel.settings import PROJECT_DIR
 
 DATA = PROJECT_DIR / "tests" / "data"
 CHECKS = {  # category -> the hard checks whose failure names it
@@ -86,7 +86,7 @@ def evaluate() -> dict:
             "precision": hits / len(flagged) if flagged else 1.0,
             "recall": hits / len(truth) if truth else 1.0,
             "blocked": sum(decisions[i][0] == "rejected" for i in truth) / len(truth),
-            "missed": sorted(f"{i} {next(l['kind'] for l in lines if l['id'] == i)}" for i in truth - flagged),
+            "missed": sorted(f"{i} {next(line['kind'] for line in lines if line['id'] == i)}" for i in truth - flagged),
         }
     good = [line["id"] for line in lines if line["category"] == "safe_good"]
     outcome = Counter(decisions[i][0] for i in good)

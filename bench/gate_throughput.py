@@ -4,10 +4,11 @@ Run `python -m bench.gate_throughput`; it prints items/s and writes bench/result
 import os
 import time
 
-from adcraft.config import load_brand
+from adcraft.checks.base import CopyCandidate, KnownPII
+from adcraft.checks.gate import check_copy
+from adcraft.kernel.config import load_brand
 from bench.gate_eval import load_eval
-from models.scorers.embeddings import embed
-from models.scorers.text_checks import CopyCandidate, KnownPII, check_copy
+from models.minilm import embed_quantised as embed
 
 ITEMS = 2000
 RECENT = 500

@@ -10,10 +10,10 @@ import time
 
 import torch
 
-from adcraft.channels import CONTENT_TYPES
-from adcraft.config import load_brand, load_campaign
-from adcraft.prompts import FieldPrompt
-from adcraft.settings import PROJECT_DIR, get_settings
+from adcraft.copy.prompts import FieldPrompt
+from adcraft.kernel.channels import CONTENT_TYPES
+from adcraft.kernel.config import load_brand, load_campaign
+from adcraft.kernel.settings import PROJECT_DIR, get_settings
 from models.text_generator import load_text_generator
 
 CONTENT_TYPE = "meta_feed"

@@ -45,7 +45,8 @@ def train_for(minutes: float, out: Path, tiny: bool = False, part_bytes: int = P
     first = min(config.steps, 200)
     train(replace(config, steps=first), work, log=log.append)
     per_step = (time.perf_counter() - started) / first
-    steps = config.steps if tiny else max(first, first + int((minutes * 60 - (time.perf_counter() - started)) / per_step))
+    steps = config.steps if tiny else max(
+        first, first + int((minutes * 60 - (time.perf_counter() - started)) / per_step))
     result = train(replace(config, steps=steps), work, log=log.append)
     seconds = time.perf_counter() - started
 
@@ -60,7 +61,8 @@ def train_for(minutes: float, out: Path, tiny: bool = False, part_bytes: int = P
         "device": device, "gpu": torch.cuda.get_device_name() if device == "cuda" else None,
         "torch": torch.__version__, "config": asdict(replace(config, steps=steps)), "steps": result["steps"],
         "train_seconds": round(seconds, 1), "steps_per_second": round(result["steps"] / seconds, 2),
-        "last_log": next((line for line in reversed(log) if line.startswith("step ")), ""), "weights_parts": len(parts), "weights_bytes": len(data),
+        "last_log": next((line for line in reversed(log) if line.startswith("step ")), ""),
+        "weights_parts": len(parts), "weights_bytes": len(data),
         "generator_sample_seconds_cuda": _sampling_seconds("cuda") if device == "cuda" else None,
         "generator_sample_seconds_cpu_there": _sampling_seconds("cpu"), "cpu_threads_there": torch.get_num_threads(),
     }
@@ -88,7 +90,7 @@ def _picture_grid(weights: Path, path: Path, n: int = 32) -> None:
 def import_run(folder: Path) -> dict:
     """Join the weights from a `train` run's files into the generator folder, measure them on this machine,
     and save the figures with the quality."""
-    from adcraft.settings import get_settings
+    from adcraft.kernel.settings import get_settings
     from models.illustration_gan import WEIGHTS
     from tasks.train_image import measure_generator
 

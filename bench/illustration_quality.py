@@ -8,7 +8,7 @@ from pathlib import Path
 
 def main() -> dict:
     """Measures the generator at $ADCRAFT_BENCH_GENERATOR (a weights folder), else the one banners would use."""
-    from adcraft.settings import get_settings
+    from adcraft.kernel.settings import get_settings
     from models.illustration_gan import WEIGHTS, Sampler
     from models.illustration_quality import measure, quality_bar
 

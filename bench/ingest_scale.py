@@ -73,7 +73,7 @@ def _child(phase: str, folder: Path) -> dict:
 def main(scale: float | None = None) -> dict:
     import duckdb
 
-    from adcraft.demo_shop import generate_demo_shop
+    from adcraft.sources.demo_shop import generate_demo_shop
 
     scale = scale or float(os.environ.get("BENCH_SCALE", 200))
     with tempfile.TemporaryDirectory(prefix="adcraft-bench-") as tmp:

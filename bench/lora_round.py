@@ -38,7 +38,7 @@ def _tree_state(project: Path) -> str:
 
 def _fill(home: Path) -> None:
     """Give the home a warehouse with approved history: a copy of LORA_BENCH_HOME's, or three demo nights."""
-    from adcraft.settings import PROJECT_DIR, get_settings
+    from adcraft.kernel.settings import PROJECT_DIR, get_settings
     from models.text_generator import DEFAULT_MODEL_NAME, default_model_dir
 
     # Share the converted default model rather than converting it again for every fresh home.
@@ -54,7 +54,7 @@ def _fill(home: Path) -> None:
         with duckdb.connect(str(home / "warehouse.duckdb")) as con:
             con.execute("UPDATE ops.model_registry SET status = 'retired' WHERE status = 'champion'")
         return
-    from adcraft.demo_shop import generate_demo_shop
+    from adcraft.sources.demo_shop import generate_demo_shop
     from flows.nightly import nightly_campaign
 
     generate_demo_shop(home / "landing" / "demo", scale=1.0, seed=get_settings().seed)
@@ -68,13 +68,13 @@ def main(epochs: int | None = None, learning_rate: float | None = None) -> dict:
     os.environ["ADCRAFT_HOME"] = str(home)
     os.environ.pop("ADCRAFT_MODEL_CACHE", None)  # adapters go under this home, not into a shared cache
     os.environ.pop("ADCRAFT_TEXT_MODEL", None)  # measure the registry's champion, as nightly runs use it
-    from adcraft.prefect_env import configure_prefect
-    from adcraft.settings import get_settings
+    from adcraft.kernel.settings import get_settings
+    from adcraft.operations.prefect_env import configure_prefect
 
     get_settings.cache_clear()
     configure_prefect()  # before prefect is imported
     _fill(home)
-    from adcraft.db import warehouse
+    from adcraft.kernel.db import warehouse
     from flows.train_text import train_text
 
     with warehouse(read_only=True) as con:

@@ -22,16 +22,16 @@ SAMPLES = 2
 def _home() -> Path:
     home = Path(os.environ.get("MODEL_CHOICE_HOME") or tempfile.mkdtemp(prefix="adcraft-models-"))
     os.environ["ADCRAFT_HOME"] = str(home)
-    from adcraft.settings import PROJECT_DIR, get_settings
+    from adcraft.kernel.settings import PROJECT_DIR, get_settings
 
     # The converted default model is shared with the default home, so a fresh home does not convert it again.
     os.environ.setdefault("ADCRAFT_MODEL_CACHE", str(PROJECT_DIR / "var" / "models"))
     get_settings.cache_clear()
-    from adcraft.prefect_env import configure_prefect
+    from adcraft.operations.prefect_env import configure_prefect
 
     configure_prefect()  # before prefect is imported
     if not (home / "warehouse.duckdb").exists():
-        from adcraft.demo_shop import generate_demo_shop
+        from adcraft.sources.demo_shop import generate_demo_shop
         from flows.nightly import nightly_campaign
 
         generate_demo_shop(home / "landing" / "demo", scale=1.0, seed=get_settings().seed)
@@ -41,11 +41,11 @@ def _home() -> Path:
 
 def main(model_dirs: list[str] = ()) -> dict:
     home = _home()
-    from adcraft.config import load_brand
-    from adcraft.db import warehouse
-    from adcraft.settings import get_settings
-    from models.scorers.text_checks import known_pii_from_warehouse
-    from models.text_finetune import evaluate
+    from adcraft.checks.pii import known_pii_from_warehouse
+    from adcraft.generation.evaluation import evaluate
+    from adcraft.kernel.config import load_brand
+    from adcraft.kernel.db import warehouse
+    from adcraft.kernel.settings import get_settings
     from models.text_generator import TextGenerator, default_model_dir
     from tasks.train_text import held_out_lines
 

@@ -15,15 +15,15 @@ def _nothing() -> None:
 def main() -> dict:
     home = Path(tempfile.mkdtemp(prefix="adcraft-bench-"))
     os.environ["ADCRAFT_HOME"] = str(home)
-    from adcraft.settings import PROJECT_DIR, get_settings
+    from adcraft.kernel.settings import PROJECT_DIR, get_settings
 
     get_settings.cache_clear()
-    from adcraft.prefect_env import configure_prefect
+    from adcraft.operations.prefect_env import configure_prefect
 
     configure_prefect()
-    from adcraft.demo_shop import generate_demo_shop
     from prefect import flow
 
+    from adcraft.sources.demo_shop import generate_demo_shop
     from flows.nightly import nightly_campaign
 
     generate_demo_shop(home / "landing" / "demo", scale=1.0, seed=7)

@@ -36,7 +36,8 @@ def nightly_section(r: dict | None) -> list[str]:
     lines += [f"Wall time **{r['wall_seconds']} s**, of which Prefect's own overhead (wall time outside the stages) "
               f"is **{r['prefect_overhead_pct']}%**; {r['copy_items']} copy items, approval rate "
               f"{100 * r['approval_rate']:.0f}%."
-              + (f" Before it, starting the ephemeral API server took {server} s (once per process)." if server else ""),
+              + (f" Before it, starting the ephemeral API server took {server} s (once per process)."
+                 if server else ""),
               ""]
     return lines + _table(["stage", "seconds"], [[k, v] for k, v in r["stage_seconds"].items()])
 
@@ -86,7 +87,8 @@ def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | No
                      f"steps/s); category accuracy generated {gpu_run['quality']['generated']}, retrieved "
                      f"{gpu_run['quality']['retrieved']}", "gpu_illustrations"])
     if gate:
-        rows.append(["scoring (the gate)", f"{gate['items_per_s']} items/s (target {gate.get('target_items_per_s', '-')}, "
+        rows.append(["scoring (the gate)", f"{gate['items_per_s']} items/s "
+                                           f"(target {gate.get('target_items_per_s', '-')}, "
                                            f"load average {gate.get('load_average_1m', '-')})", "gate_throughput"])
     lines += _table(["what", "figure", "bench"], rows) if rows else []
     for name, found in (("ingest_scale", ingest), ("generation", gen), ("banners", banners), ("gate_throughput", gate)):
@@ -133,7 +135,8 @@ def memory_section(ingest: dict | None, scaling: dict | None) -> list[str]:
         rows += [["bare DuckDB read_csv", f"{ingest['scale']}x shop", ingest["bare_read_csv"]["peak_mb"]],
                  ["ingest + validate + transform", f"{ingest['scale']}x shop", ingest["pipeline"]["peak_mb"]]]
     for run in (scaling or {}).get("runs", []):
-        rows.append([f"nightly flow ({run['generator']})", f"{run['factor']}x briefs ({run['briefs']})", run["peak_mb"]])
+        rows.append([f"nightly flow ({run['generator']})", f"{run['factor']}x briefs ({run['briefs']})",
+                     run["peak_mb"]])
     return ["## Peak memory (MB, resident)", ""] + (_table(["process", "size", "peak MB"], rows) if rows else
                                                       _missing("ingest_scale"))
 

@@ -62,15 +62,15 @@ def standin_model(models_dir: Path, out: Path) -> Path:
 
 def _run(factor: float, real_model: bool, folder: Path) -> dict:
     """One scale, in this process: a shop, a campaign, one nightly flow run."""
-    from adcraft.settings import PROJECT_DIR
+    from adcraft.kernel.settings import PROJECT_DIR
 
     home = folder / "home"
     os.environ["ADCRAFT_HOME"] = str(home)
     os.environ.setdefault("ADCRAFT_MODEL_CACHE", str(PROJECT_DIR / ".cache" / "models"))
     os.environ.setdefault("PREFECT_HOME", str(Path(tempfile.gettempdir()) / "adcraft-bench-prefect"))
-    from adcraft.demo_shop import generate_demo_shop
-    from adcraft.prefect_env import configure_prefect
-    from adcraft.settings import get_settings
+    from adcraft.kernel.settings import get_settings
+    from adcraft.operations.prefect_env import configure_prefect
+    from adcraft.sources.demo_shop import generate_demo_shop
 
     if not real_model:
         os.environ["ADCRAFT_TEXT_MODEL"] = str(standin_model(get_settings().models_dir, folder / "standin"))

@@ -5,8 +5,8 @@ from datetime import date
 from prefect import flow
 from prefect.runtime import flow_run
 
-from adcraft.config import load_campaign
-from adcraft.task_runners import task_runner
+from adcraft.kernel.config import load_campaign
+from adcraft.operations.task_runners import task_runner
 from tasks.banners import render_banners
 from tasks.batch import open_batch
 from tasks.briefs import build_briefs
@@ -43,7 +43,8 @@ def nightly_campaign(campaign_file: str, run_date: date | None = None) -> dict:
         ),
         "banners": render_banners(batch_id, campaign.brand, campaign.banners.sizes),
         "score": score_batch(batch_id, campaign.brand),
-        "decide": decide_batch(batch_id, campaign.policy.approve_at, campaign.policy.review_at, campaign.policy.version),
+        "decide": decide_batch(batch_id, campaign.policy.approve_at, campaign.policy.review_at,
+                               campaign.policy.version),
     }
     stages["review"] = review_gate(batch_id, campaign.review)
     stages["publish"] = publish_batch(batch_id, stages["review"]["scope"])

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
-from adcraft.settings import get_settings
+from adcraft.kernel.settings import get_settings
 from models.openmoji import VERSION, caption_embeddings, catalogue, image_array, product_emojis, rasterise
 
 PX = 32

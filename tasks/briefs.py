@@ -5,16 +5,18 @@ from datetime import date
 
 from prefect import task
 
-from adcraft.channels import CONTENT_TYPES
-from adcraft.config import Campaign
-from adcraft.db import sql, warehouse
-from adcraft.stages import TRANSIENT_RETRIES, timed_stage
+from adcraft.kernel.channels import CONTENT_TYPES
+from adcraft.kernel.config import Campaign
+from adcraft.kernel.db import records, sql, transaction, warehouse
+from adcraft.operations.stages import TRANSIENT_RETRIES, timed_stage
 
 
 @task(name="briefs", **TRANSIENT_RETRIES)
 @timed_stage
 def build_briefs(batch_id: str, campaign: Campaign, run_date: date) -> dict:
-    variables = {
+    """Reads marts.dim_product, marts.segment_members, marts.customer_segments and marts.fct_order_lines;
+    replaces the batch's rows in marts.briefs."""
+    params = {
         "batch_id": batch_id,
         "as_of": run_date,
         "rule": campaign.products.rule,
@@ -27,21 +29,15 @@ def build_briefs(batch_id: str, campaign: Campaign, run_date: date) -> dict:
         "per_product": [CONTENT_TYPES[t].per_product for t in campaign.content_types],
     }
     with warehouse() as con:
-        con.execute("BEGIN")
-        for name, value in variables.items():
-            con.execute(f"SET VARIABLE {name} = ?", [value])
-        con.execute("DELETE FROM marts.briefs WHERE batch_id = ?", [batch_id])
-        con.execute(sql("marts/briefs"))
-        con.execute("COMMIT")
-        rows = con.execute(
-            "SELECT count(*), count(DISTINCT sku), count(DISTINCT segment) FROM marts.briefs WHERE batch_id = ?",
-            [batch_id],
-        ).fetchone()
-    if rows[0] == 0:
+        with transaction(con):
+            con.execute("DELETE FROM marts.briefs WHERE batch_id = $batch_id", {"batch_id": batch_id})
+            con.execute(sql("content/briefs"), params)
+        [counts] = records(con, sql("content/brief_counts"), {"batch_id": batch_id})
+    if counts["briefs"] == 0:
         raise RuntimeError(
             f"No briefs for {batch_id}: rule {campaign.products.rule} found no active, unquarantined product "
             f"with stock >= {campaign.products.min_stock} for segments {campaign.segments} in the last "
             f"{campaign.products.lookback_days} days. Check the segments and products in the campaign file, and "
             "that the exports were loaded (`adcraft ingest`); price drops and restocks need two loads."
         )
-    return {"rows": rows[0], "products": rows[1], "segments": rows[2]}
+    return {"rows": counts["briefs"], "products": counts["products"], "segments": counts["segments"]}

@@ -3,31 +3,28 @@
 An export is identified by its entity and checksum, so a re-run (or the same file under another name) is
 skipped instead of loading its rows twice. Rows keep their 1-based position in the file as _row_number, so
 validation can point a person at the exact line, and their load as _load_id. Staging later keeps the newest
-row per key, so a changed row in a later export replaces the old one (warehouse/sql/staging).
+row per key, so a changed row in a later export replaces the old one (warehouse/models/staging).
 
-A CSV is read on one thread (adcraft/mapping.py), so the entities are landed side by side, each on its own
+A CSV is read on one thread (adcraft/sources/mapping.py), so the entities are landed side by side, each on its own
 connection and thread; an entity's files are landed one after the other, in order.
 """
 
-import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from prefect import task
 
-from adcraft.config import Source, load_source
-from adcraft.db import warehouse
-from adcraft.landing import checksum, land, prepare, uncompressed_text
-from adcraft.mapping import ENTITIES, Input, inputs
-from adcraft.preload import import_in_background
-from adcraft.stages import TRANSIENT_RETRIES, timed_stage
-
-log = logging.getLogger(__name__)
+from adcraft.kernel.db import uncompressed_text, warehouse
+from adcraft.operations.stages import TRANSIENT_RETRIES, timed_stage
+from adcraft.sources.landing import land_entity
+from adcraft.sources.mapping import ENTITIES, inputs
+from adcraft.sources.spec import load_source
 
 
 @task(name="ingest", timeout_seconds=3600, **TRANSIENT_RETRIES)
 @timed_stage
 def ingest_source(source_ref: str) -> dict:
-    """Load every new export of a source: a name in sources/, a source YAML path, or a landing folder."""
+    """Load every new export of a source: a name in sources/, a source YAML path, or a landing folder. Reads the
+    exports; writes raw.*, ops.loads and quarantine.rows (lines the reader could not parse)."""
     source = load_source(source_ref)
     base = source.base_dir()
     if not any(spec.table for spec in source.entities.values()) and not base.is_dir():
@@ -38,7 +35,7 @@ def ingest_source(source_ref: str) -> dict:
     by_entity = {entity: found for entity, found in by_entity.items() if found}
     with warehouse() as con, uncompressed_text(con):
         with ThreadPoolExecutor(max_workers=max(len(by_entity), 1), thread_name_prefix="ingest") as pool:
-            landing = [pool.submit(_land_all, con.cursor(), found, source) for found in by_entity.values()]
+            landing = [pool.submit(land_entity, con.cursor(), found, source) for found in by_entity.values()]
             outcomes = [item for future in landing for item in future.result()]  # raises the first error
     rows_loaded = dict.fromkeys(ENTITIES, 0)
     load_ids, skipped = [], []
@@ -50,27 +47,3 @@ def ingest_source(source_ref: str) -> dict:
             load_ids.append(load_id)
     return {"source": source.name, "rows": sum(rows_loaded.values()), "rows_loaded": rows_loaded,
             "load_ids": load_ids, "skipped": skipped}
-
-
-def _land_all(con, items: list[Input], source: Source) -> list[tuple[Input, str | None, int]]:
-    """Land one entity's new exports in order on this connection: (item, load id or None if skipped, rows)."""
-    outcomes = []
-    try:
-        for item in items:
-            prepare(con, item)
-            digest = checksum(con, item)
-            seen = con.execute("SELECT load_id FROM ops.loads WHERE entity = ? AND checksum = ?",
-                               [item.entity, digest]).fetchone()
-            if seen:
-                log.info("skipping %s: already loaded as %s", item.label, seen[0])
-                outcomes.append((item, None, 0))
-                continue
-            load_id = f"{item.entity}-{digest[:12]}"
-            outcomes.append((item, load_id, land(con, item, source, load_id, digest)))
-    finally:
-        con.close()
-    if any(load_id for _, load_id, _ in outcomes):
-        # Validation comes next and waits for GX's import (seconds of CPU). This thread's core is free now,
-        # while a larger export may still be landing on the other.
-        import_in_background("great_expectations")
-    return outcomes

@@ -1,78 +1,21 @@
-"""Score a batch: run every check on its copy and banners, in shards, and replace its rows in content.scores."""
+"""Score a batch: run every check on its copy and banners, in shards (adcraft/checks/)."""
 
-import json
 from dataclasses import asdict
-from itertools import groupby, zip_longest
-from pathlib import Path
+from itertools import zip_longest
 
 import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from adcraft.config import Brand, load_brand
-from adcraft.db import sql, warehouse
-from adcraft.settings import get_settings
-from adcraft.stages import timed_stage
-from adcraft.task_runners import map_shards, split
-from models.scorers.base import CheckResult
-from models.scorers.formats import check_formats
-from models.scorers.text_checks import (
-    CopyCandidate, KnownPII, check_copy, check_product_data, known_pii_from_warehouse,
-)
-
-
-def _copy_candidates(rows) -> list[CopyCandidate]:
-    # The link is filled in as tasks/generate.py fills it, so the checks can tell it from the model's words.
-    return [
-        CopyCandidate(
-            item_id, content_type, field, text, json.loads(product),
-            link_template.format(sku=sku) if link_template else None, brief_id, variant, from_facts,
-        )
-        for item_id, brief_id, content_type, field, variant, text, product, sku, link_template, from_facts in rows
-    ]
-
-
-RECENT_DAYS = 90
-RECENT_LIMIT = 5000
-"""New copy must not repeat what went out lately; the newest lines are enough to catch a repeat."""
-
-
-def _recently_published(con, batch_id: str) -> list[str]:
-    rows = con.execute(
-        f"""
-        SELECT c.text FROM content.publications AS p
-        JOIN content.copy_items AS c USING (item_id)
-        WHERE p.batch_id <> ? AND p.published_at >= now() - INTERVAL {RECENT_DAYS} DAY
-        GROUP BY c.text ORDER BY max(p.published_at) DESC LIMIT {RECENT_LIMIT}
-        """,
-        [batch_id],
-    ).fetchall()
-    return [text for (text,) in rows]
-
-
-def _banner_products(con, batch_id: str) -> dict[str, dict]:
-    """Each banner's product facts: its headline is the product name, untrusted like all product data."""
-    rows = con.execute(
-        """
-        SELECT b.item_id, arg_min(br.product, br.brief_id)
-        FROM content.banners AS b
-        JOIN marts.briefs AS br ON br.batch_id = b.batch_id AND br.sku = b.sku AND br.segment = b.segment
-        WHERE b.batch_id = ? GROUP BY b.item_id ORDER BY b.item_id
-        """,
-        [batch_id],
-    ).fetchall()
-    return {item_id: json.loads(product) for item_id, product in rows}
-
-
-def _banner_results(rows, products: dict[str, dict], known_pii) -> list[CheckResult]:
-    if not rows:
-        return []
-    from models.scorers.banner_checks import check_banner  # pulls in image libraries; only when needed
-
-    results = check_product_data([(r[0], products[r[0]]) for r in rows if r[0] in products], known_pii)
-    for item_id, path, size, layout in rows:
-        results += check_banner(item_id, Path(path), size, json.loads(layout))
-    return results
+from adcraft.checks.base import CheckResult, CopyCandidate, KnownPII
+from adcraft.checks.pii import known_pii_from_warehouse
+from adcraft.checks.similarity import recently_published
+from adcraft.checks.stored import banner_facts, check_shard, copy_candidates, stored_banners
+from adcraft.kernel.config import Brand, load_brand
+from adcraft.kernel.db import sql, transaction, warehouse
+from adcraft.kernel.settings import get_settings
+from adcraft.operations.stages import timed_stage
+from adcraft.operations.task_runners import map_shards, split
 
 
 def _shards(candidates: list[CopyCandidate], banners: list, count: int) -> list[tuple[list, list]]:
@@ -89,25 +32,21 @@ def score_shard(shard: tuple[list, list], brand: Brand, known_pii: KnownPII, rec
                 products: dict[str, dict]) -> list[CheckResult]:
     """Every check on one shard's copy and banners. Reads and writes no warehouse, so it runs on any worker."""
     candidates, banners = shard
-    results = []
-    # One content type per call: the embedding model quantises its activations per call, so a line's scores
-    # would otherwise depend on which other lines share its shard.
-    for _, lines in groupby(candidates, key=lambda c: c.content_type):
-        results += check_copy(list(lines), brand, known_pii, recent=recent)
-    results += check_formats(candidates, results)
-    return results + _banner_results(banners, products, known_pii)
+    return check_shard(candidates, banners, brand, known_pii, recent, products)
 
 
 @task(name="score")
 @timed_stage
 def score_batch(batch_id: str, brand_name: str) -> dict:
+    """Reads content.copy_items, content.banners, marts.briefs, content.publications and raw.customers (names
+    and emails to look for); replaces the batch's rows in content.scores."""
     brand = load_brand(brand_name)
     with warehouse() as con:
-        candidates = _copy_candidates(con.execute(sql("content/copy_to_score"), [batch_id]).fetchall())
-        banners = con.execute(sql("content/banners_to_score"), [batch_id]).fetchall()
+        candidates = copy_candidates(con, batch_id)
+        banners = stored_banners(con, batch_id)
         known_pii = known_pii_from_warehouse(con)
-        recent = _recently_published(con, batch_id)
-        products = _banner_products(con, batch_id)
+        recent = recently_published(con, batch_id)
+        products = banner_facts(con, batch_id)
     shards = _shards(candidates, banners, get_settings().shard_count)
     results = [r for part in map_shards(score_shard, shards, brand=brand, known_pii=known_pii, recent=recent,
                                         products=products) for r in part]
@@ -115,13 +54,9 @@ def score_batch(batch_id: str, brand_name: str) -> dict:
     scores.insert(1, "batch_id", batch_id)
     with warehouse() as con:
         con.register("new_scores", scores)
-        con.execute("BEGIN")
-        con.execute("DELETE FROM content.scores WHERE batch_id = ?", [batch_id])
-        con.execute(
-            "INSERT INTO content.scores (item_id, batch_id, check_name, hard, passed, score, reason) "
-            "SELECT item_id, batch_id, check_name, hard, passed, score, reason FROM new_scores"
-        )
-        con.execute("COMMIT")
+        with transaction(con):
+            con.execute("DELETE FROM content.scores WHERE batch_id = $batch_id", {"batch_id": batch_id})
+            con.execute(sql("content/record_scores"))
     return {
         "rows": len(results),
         "copy_items": len(candidates),

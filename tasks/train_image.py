@@ -6,8 +6,8 @@ from pathlib import Path
 
 from prefect import task
 
-from adcraft.settings import get_settings
-from adcraft.stages import gpu_slot, timed_stage
+from adcraft.kernel.settings import get_settings
+from adcraft.operations.stages import gpu_slot, timed_stage
 
 IMAGE_SIZES = (16, 32, 64, 128)
 SUBGROUPS = ("product", "all")
@@ -42,7 +42,8 @@ def _log():
 @task(name="train-illustration-generator")
 @timed_stage
 def train_generator(config, out: str, log=None) -> dict:
-    """Train to config.steps, resuming from out's checkpoint; holds the `gpu` slot while it trains."""
+    """Train to config.steps, resuming from out's checkpoint; holds the `gpu` slot while it trains. Reads no
+    warehouse: OpenMoji's pictures and captions; writes the weights and checkpoints under out."""
     from models.illustration_gan import train
 
     with gpu_slot():
@@ -53,7 +54,8 @@ def train_generator(config, out: str, log=None) -> dict:
 @task(name="measure-illustrations")
 @timed_stage
 def measure_generator(weights: str, out: str) -> dict:
-    """Category accuracy of generated pictures against retrieved and real ones; writes quality.json."""
+    """Category accuracy of generated pictures against retrieved and real ones. Reads no warehouse; writes
+    quality.json beside the weights."""
     from models.illustration_gan import Sampler
     from models.illustration_quality import measure, write_quality
 

@@ -1,81 +1,35 @@
 """Fine-tuning stages: collect approved copy, train a LoRA challenger, evaluate it against the champion on
-held-out briefs, and promote it only if it wins (models/text_finetune.py, models/model_registry.py)."""
+held-out briefs, and promote it only if it wins (models/text_finetune.py, models/registry.py)."""
 
-import hashlib
 import json
 from dataclasses import asdict
 from pathlib import Path
 
 from prefect import get_run_logger, task
 
-from adcraft.channels import CONTENT_TYPES
-from adcraft.config import load_brand
-from adcraft.db import sql, warehouse
-from adcraft.settings import get_settings
-from adcraft.stages import gpu_slot, timed_stage
-from models import model_registry
-from models.scorers.text_checks import known_pii_from_warehouse
-from models.text_finetune import Example, HeldOutLine, TrainConfig, evaluate, train_lora
+from adcraft.checks.pii import known_pii_from_warehouse
+from adcraft.generation.evaluation import evaluate
+from adcraft.generation.training_data import training_data
+from adcraft.kernel.config import load_brand
+from adcraft.kernel.db import warehouse
+from adcraft.kernel.settings import get_settings
+from adcraft.operations.stages import gpu_slot, timed_stage
+from models import registry as model_registry
+from models.text_finetune import TrainConfig, train_lora
 from models.text_generator import TextGenerator, default_model_dir, load_text_generator
-
-
-class TrainingDataError(ValueError):
-    """The warehouse has nothing to learn from, or nothing to evaluate on; the message says what to do."""
-
-
-def _known(content_type: str, field: str) -> bool:
-    spec = CONTENT_TYPES.get(content_type)
-    return spec is not None and spec.field(field) is not None
-
-
-def held_out_lines(con, held_out_pct: int) -> list[HeldOutLine]:
-    """The newest model-written lines of the held-out products (by a hash of the sku), with their prompts."""
-    rows = con.execute(sql("training/held_out"), {"held_out_pct": held_out_pct}).fetchall()
-    # Lines of content types or fields that no longer exist cannot be composed or scored any more.
-    return [
-        HeldOutLine(ct, field, [json.loads(p) for p in prompts], json.loads(product),
-                    None if CONTENT_TYPES[ct].per_product else json.loads(segment), link, brand, approve_at)
-        for ct, field, _sku, prompts, product, segment, link, brand, approve_at in rows if _known(ct, field)
-    ]
 
 
 @task(name="collect-training-data")
 def collect_training_data(held_out_pct: int, min_quality: float, max_examples: int) -> dict:
-    """Generations behind approved lines of the training products, and the newest lines of the held-out
-    products with the prompts they were made from."""
-    params = {"held_out_pct": held_out_pct}
-    with warehouse() as con:
-        examples = con.execute(
-            sql("training/examples"), {**params, "min_quality": min_quality, "max_examples": max_examples}
-        ).fetchall()
-        lines = held_out_lines(con, held_out_pct)
-    if not examples:
-        raise TrainingDataError(
-            "No approved copy to learn from outside the held-out products. Run the nightly flow first "
-            "(`adcraft demo`, `adcraft run CAMPAIGN --date ...`), approve items, or lower --min-quality."
-        )
-    if not lines:
-        raise TrainingDataError(
-            f"No held-out lines: no product with model-written copy falls in the held-out {held_out_pct}% "
-            "split. Raise --held-out-pct, or generate copy for more products first."
-        )
-    train = [Example(item_id, json.loads(prompt), answer) for item_id, prompt, answer, _, _ in examples]
-    digest = hashlib.sha256(json.dumps(
-        [[e.item_id, e.conversation, e.answer] for e in train] + [[x.content_type, x.prompts] for x in lines],
-        sort_keys=True,
-    ).encode()).hexdigest()
-    snapshot = {
-        "train_examples": len(train), "train_items": len({e.item_id for e in train}),
-        "by_people": len({row[0] for row in examples if row[3]}), "held_out_lines": len(lines),
-        "held_out_products": len({line.product["sku"] for line in lines}), "held_out_pct": held_out_pct,
-        "min_quality": min_quality, "sha256": digest,
-    }
-    return {"examples": train, "held_out": lines, "snapshot": snapshot}
+    """Reads content.copy_items, content.decisions, marts.briefs and content.batches: the generations behind
+    approved lines of the training products, and the newest lines of the held-out products."""
+    return training_data(held_out_pct, min_quality, max_examples)
 
 
 @task(name="train-challenger")
 def train_challenger(data: dict, config: TrainConfig, base_model: str | None = None) -> dict:
-    """Train a LoRA on the base model (ADCRAFT_TEXT_MODEL, else SmolLM2) and register it as challenger."""
+    """Train a LoRA on the base model (ADCRAFT_TEXT_MODEL, else SmolLM2) and register it as challenger.
+    Writes the adapter under ADCRAFT_HOME/models/text-lora, ops.model_registry and ops.model_training_items."""
     settings = get_settings()
     base_dir = Path(base_model) if base_model else settings.text_model or default_model_dir(settings.models_dir)
     with gpu_slot():
@@ -97,7 +51,8 @@ def train_challenger(data: dict, config: TrainConfig, base_model: str | None = N
 @timed_stage
 def evaluate_held_out(data: dict, challenger: dict, samples: int) -> dict:
     """The champion (what generation uses now) and the challenger answer the same held-out prompts with
-    the same seeds; both are scored by the gate under each line's campaign policy."""
+    the same seeds; both are scored by the gate under each line's campaign policy. Reads raw.customers (names
+    the gate looks for); writes evaluation.json beside the adapter."""
     settings = get_settings()
     lines = data["held_out"]
     brands = {name: load_brand(name) for name in {line.brand for line in lines}}
@@ -117,7 +72,8 @@ def evaluate_held_out(data: dict, challenger: dict, samples: int) -> dict:
 
 @task(name="promote-if-better")
 def promote_if_better(challenger_version: str, evaluation: dict) -> dict:
-    """Record the evaluation; promote the challenger only if it beats the champion on the held-out briefs."""
+    """Record the evaluation; promote the challenger only if it beats the champion on the held-out briefs.
+    Writes ops.model_registry (metrics, status)."""
     promoted = model_registry.beats(evaluation["challenger"], evaluation["champion"])
     with warehouse() as con:
         model_registry.record_metrics(con, challenger_version, {"held_out": evaluation})

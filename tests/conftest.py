@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adcraft.settings import PROJECT_DIR, get_settings
+from adcraft.kernel.settings import PROJECT_DIR, get_settings
 
 # Converted models and Prefect's state are cached across test runs, so only the first run pays for the
 # model conversion (about 25 s) and a fresh Prefect database (about 40 s). Set before prefect is imported.

@@ -8,8 +8,8 @@ import json
 
 from PIL import Image
 
-from adcraft.db import warehouse
-from adcraft.settings import get_settings
+from adcraft.kernel.db import warehouse
+from adcraft.kernel.settings import get_settings
 from models.openmoji import ATTRIBUTION, LICENSE_URL
 from tasks.decide import decide_batch
 
@@ -34,7 +34,8 @@ COPY = {
     "rsa_h2": ("b_rsa", "headline", 2, "Navy or sand, S to XL", "approved"),
     "rsa_h3": ("b_rsa", "headline", 3, FORMULA, "approved"),
     "rsa_h4": ("b_rsa", "headline", 4, "Cool linen, warm days", "needs_review"),
-    "rsa_d0": ("b_rsa", "description", 0, "Breathable 100% linen shirts, made to last and easy to care for.", "approved"),
+    "rsa_d0": ("b_rsa", "description", 0, "Breathable 100% linen shirts, made to last and easy to care for.",
+               "approved"),
     "rsa_d1": ("b_rsa", "description", 1, f"The Linen Shirt {EVIL} in navy or sand, from S to XL.", "approved"),
     "thin_h0": ("b_rsa_thin", "headline", 0, "Linen shorts are back", "approved"),
     "thin_h1": ("b_rsa_thin", "headline", 1, "Shorts in soft linen", "approved"),
@@ -48,7 +49,8 @@ COPY = {
     "mail_s0": ("b_email", "subject", 0, "Your summer shirt is here", "approved"),
     "mail_p0": ("b_email", "preheader", 0, "Soft washed linen in navy and sand, S to XL.", "approved"),
     "mail_s1": ("b_email", "subject", 1, "Click here!!! Free shirt", "rejected"),
-    "sms_t0": ("b_sms", "text", 0, "Northwind: the Linen Shirt is back. https://shop.example.com/p/NW-1", "needs_review"),
+    "sms_t0": ("b_sms", "text", 0, "Northwind: the Linen Shirt is back. https://shop.example.com/p/NW-1",
+               "needs_review"),
     # Scored to be approved, but its brief has no preheader: no complete email, so decide holds it for review.
     "alone_s0": ("b_email_alone", "subject", 0, "Linen shorts, back for summer", "approved_alone"),
 }
@@ -86,7 +88,8 @@ def make_batch(destinations: list | None = None, review: dict | None = None) -> 
         ])
         con.executemany(
             "INSERT INTO content.copy_items (item_id, batch_id, brief_id, content_type, field, variant, text, "
-            "raw_output, prompt, seed, model_version, template_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'p', 7, 'm@1', 't')",
+            "raw_output, prompt, seed, model_version, template_version) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'p', 7, 'm@1', 't')",
             [[item, BATCH, brief, BRIEFS[brief][2], field, variant, text, text]
              for item, (brief, field, variant, text, _) in COPY.items()],
         )

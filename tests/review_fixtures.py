@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from adcraft.db import connect
+from adcraft.kernel.db import connect
+from adcraft.kernel.settings import get_settings
 from adcraft.review.users import add_user
-from adcraft.settings import get_settings
 from conftest import small_campaign
 
 PREVIOUS, CURRENT = date(2026, 11, 22), date(2026, 11, 23)
@@ -62,7 +62,7 @@ def adcraft_env(home: Path, **extra: str):
 
 
 def _build(home: Path) -> None:
-    from adcraft.demo_shop import generate_demo_shop
+    from adcraft.sources.demo_shop import generate_demo_shop
     from flows.nightly import nightly_campaign
 
     generate_demo_shop(home / "landing" / "demo", scale=0.05, seed=7)

@@ -7,12 +7,14 @@ from typing import Literal
 
 from pydantic import TypeAdapter
 
-from adcraft.config import Campaign, Destination
-from adcraft.copy_formats import assemble_briefs, incomplete_lines
-from adcraft.db import UnknownBatchError, records, sql, warehouse
-from adcraft.settings import get_settings
+from adcraft.copy.formats import assemble_briefs, incomplete_lines
+from adcraft.kernel.config import Campaign, Destination
+from adcraft.kernel.db import records, sql, warehouse
+from adcraft.kernel.errors import UnknownBatchError
+from adcraft.kernel.settings import get_settings
 
 Scope = Literal["approved", "auto_approved", "held"]
+"""What publish may deliver: everything approved, only what the policy approved, or nothing."""
 """approved: every approved item; auto_approved: only what the policy approved; held: nothing."""
 
 DESTINATIONS = TypeAdapter(list[Destination])

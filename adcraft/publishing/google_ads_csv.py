@@ -4,7 +4,7 @@ Import it in Google Ads Editor (Account > Import > From file). An ad needs 3-15 
 descriptions; a brief with fewer approved lines is left out and named in the manifest.
 """
 
-from adcraft.channels import CONTENT_TYPES
+from adcraft.kernel.channels import CONTENT_TYPES
 from adcraft.publishing.ads import by_brief
 from adcraft.publishing.files import csv_bytes, deliver_file, formula_like
 

@@ -8,7 +8,7 @@ what has an outcome and re-sends what has only an intent, under the same key.
 
 import hashlib
 
-from adcraft.db import records, sql, warehouse
+from adcraft.kernel.db import records, sql, transaction, warehouse
 
 
 def idempotency_key(destination: str, item_id: str) -> str:
@@ -40,8 +40,7 @@ def confirm(batch_id: str, destination: str, outcomes: list[tuple[str, str, str]
     """Record confirmed deliveries, (item_id, location, checksum), in one transaction."""
     if not outcomes:
         return
-    with warehouse() as con:
-        con.execute("BEGIN")
+    with warehouse() as con, transaction(con):
         con.executemany(sql("publish/record_outcome"), [
             {"batch_id": batch_id, "item_id": item_id, "destination": destination, "location": location,
              "checksum": checksum}
@@ -51,7 +50,6 @@ def confirm(batch_id: str, destination: str, outcomes: list[tuple[str, str, str]
             {"attempts": attempts, "error": None, "item_id": item_id, "destination": destination}
             for item_id, _, _ in outcomes
         ])
-        con.execute("COMMIT")
 
 
 def failed(destination: str, item_id: str, attempts: int, error: str) -> None:

@@ -6,7 +6,7 @@ to its checksum, so whoever takes the banner from the folder takes the credit wi
 """
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from adcraft.publishing.files import write_atomic
 from adcraft.publishing.folder import banner_file
@@ -35,7 +35,7 @@ def write_manifest(batch, scope: str, results: dict[str, dict], undelivered: lis
         "batch_id": batch.batch_id,
         "campaign": batch.campaign,
         "scope": scope,
-        "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "items": {"copy": len(batch.copy), "banners": len(batch.banners)},
         "files": [{"path": p, "sha256": digest} for p, digest in sorted(files.items())],
         "banners": banners,

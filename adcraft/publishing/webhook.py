@@ -17,8 +17,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from adcraft.config import destination_id
-from adcraft.publishing import PublishError, ledger
+from adcraft.kernel.config import destination_id
+from adcraft.kernel.errors import PublishError
+from adcraft.publishing import ledger
 from adcraft.publishing.files import sha256
 
 RETRYABLE = {408, 425, 429}

@@ -7,10 +7,12 @@ import hashlib
 import uuid
 from dataclasses import asdict
 
+from adcraft.checks.pii import known_pii_from_warehouse
+from adcraft.checks.similarity import recently_published
+from adcraft.kernel.errors import PublishError, ReviewGateError
 from adcraft.review.rescore import rescore
 from adcraft.review.store import exclusive, query, reading, run, writing
 from adcraft.review.users import User
-from models.scorers.text_checks import known_pii_from_warehouse
 
 MAX_TEXT = 1000
 MAX_REASON = 500
@@ -77,15 +79,13 @@ def reject(user: User, batch_id: str, item_id: str, seen_sha256: str, reason: st
 
 
 def _read_for_rescoring(batch_id: str, item_id: str, seen_sha256: str) -> tuple[list[dict], list[dict], object, list]:
-    from tasks.score import _recently_published  # the score stage's own rule for "published lately"
-
     with reading() as con:
         item = _current(con, batch_id, item_id, seen_sha256)
         if item["item_kind"] != "copy":
             raise ActionRefused(400, "Only copy lines can be edited; approve or reject a banner instead.")
         lines = query(con, "brief_lines", batch_id=batch_id, item_id=item_id)
         others_failed = query(con, "brief_hard_failures", batch_id=batch_id, item_id=item_id)
-        return lines, others_failed, known_pii_from_warehouse(con), _recently_published(con, batch_id)
+        return lines, others_failed, known_pii_from_warehouse(con), recently_published(con, batch_id)
 
 
 def edit(user: User, batch_id: str, item_id: str, seen_sha256: str, new_text: str) -> str:
@@ -138,7 +138,7 @@ def _waiting_gate(batch_id: str) -> bool:
 
 def _resume(user: User, batch_id: str, decision: str) -> str:
     """Answer the paused run's review gate; the run itself then publishes (or holds) and records it."""
-    from tasks.review_gate import ReviewGateError, resume_review  # Prefect loads only when someone answers
+    from adcraft.publishing.review_gate import resume_review  # Prefect loads only when someone answers
 
     try:
         with exclusive():  # resume_review reads the gate through its own connection
@@ -160,16 +160,15 @@ def hold(user: User, batch_id: str) -> str:
 
 
 def publish(user: User, batch_id: str) -> str:
-    """Publish the batch's approved items (tasks/publish.py): the ledger sends each item once. When a nightly
-    run waits at the batch's review gate, resume it instead, and the run publishes."""
-    from adcraft.publishing import PublishError
-    from tasks.publish import publish_batch  # Prefect and the destinations load only when someone publishes
+    """Publish the batch's approved items (adcraft/publishing/run.py): the ledger sends each item once. When a
+    nightly run waits at the batch's review gate, resume it instead, and the run publishes."""
+    from adcraft.publishing.run import publish as publish_batch  # the destinations load only when someone publishes
 
     if _waiting_gate(batch_id):
         return _resume(user, batch_id, "publish")
     try:
         with exclusive():  # publishing opens its own connections
-            result = publish_batch.fn(batch_id)
+            result = publish_batch(batch_id)
     except LookupError as exc:
         raise ActionRefused(404, f"{exc}") from exc
     except PublishError as exc:  # a destination failed: say which; what it took is in the ledger

@@ -14,15 +14,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from adcraft.db import WarehouseLockedError
-from adcraft.settings import Settings, get_settings
+from adcraft.kernel.errors import WarehouseLockedError
+from adcraft.kernel.settings import Settings, get_settings
+from adcraft.kernel.templating import render
 from adcraft.review import routes
 from adcraft.review.actions import ActionRefused
 from adcraft.review.auth import Forbidden, LoginRequired
 from adcraft.review.pages import NotFound
 from adcraft.review.store import ensure_schema
 from adcraft.review.users import UsersFileError
-from adcraft.templating import render
 
 log = logging.getLogger("adcraft.review")
 

@@ -43,7 +43,8 @@ def current_user(request: Request) -> User:
 def reviewer(request: Request, user: User = Depends(current_user)) -> User:
     if not user.can_decide:
         raise Forbidden(f"{user.name} has the viewer role: viewers can look but not decide or publish. Ask "
-                        f"whoever keeps {request.app.state.settings.review_users_path.name} to give you the reviewer role.")
+                        f"whoever keeps {request.app.state.settings.review_users_path.name} "
+                        "to give you the reviewer role.")
     return user
 
 

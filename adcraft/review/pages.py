@@ -1,4 +1,4 @@
-"""What each review page shows, read from the warehouse (SQL in warehouse/sql/review/).
+"""What each review page shows, read from the warehouse (SQL in warehouse/queries/review/).
 
 Items are grouped by product, then channel, from the rows' own columns, so new content types and fields
 show up without a change here.
@@ -7,8 +7,8 @@ show up without a change here.
 from dataclasses import dataclass
 from pathlib import Path
 
+from adcraft.kernel.settings import get_settings
 from adcraft.review.store import query, reading
-from adcraft.settings import get_settings
 
 STATUSES = ("approved", "needs_review", "rejected")
 FILTERS = ("status", "channel", "segment", "check")

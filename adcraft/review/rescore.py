@@ -6,17 +6,17 @@ too: whether the brief's lines still make a valid item of its content type depen
 
 import json
 
-from adcraft.config import load_brand
-from models.scorers.base import CheckResult
-from models.scorers.formats import check_formats
-from models.scorers.text_checks import CopyCandidate, KnownPII, check_copy
+from adcraft.checks.base import CheckResult, CopyCandidate, KnownPII
+from adcraft.checks.formats import check_formats
+from adcraft.checks.gate import check_copy
+from adcraft.kernel.config import load_brand
 
 
 def rescore(lines: list[dict], item_id: str, new_text: str, others_failed: list[dict], known_pii: KnownPII,
             recent: list[str]) -> list[CheckResult]:
     """New results for the edited line, and the format result of every line of its brief.
 
-    lines: the brief's lines (warehouse/sql/review/brief_lines.sql); others_failed: the other lines' failed
+    lines: the brief's lines (warehouse/queries/review/brief_lines.sql); others_failed: the other lines' failed
     hard checks (brief_hard_failures.sql); recent: texts published lately, which a line must not repeat."""
     brand = load_brand(lines[0]["brand"])
     candidates = [

@@ -6,13 +6,23 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
+from adcraft.kernel.settings import TEMPLATES_DIR, get_settings
+from adcraft.kernel.templating import render
 from adcraft.review import actions, pages
-from adcraft.review.auth import (csrf_checked, csrf_valid, csrf_token, current_user, flash, log_in,
-                                 optional_user, reviewer, take_flashes, users)
+from adcraft.review.auth import (
+    csrf_checked,
+    csrf_token,
+    csrf_valid,
+    current_user,
+    flash,
+    log_in,
+    optional_user,
+    reviewer,
+    take_flashes,
+    users,
+)
 from adcraft.review.store import writing
 from adcraft.review.users import User, check_login
-from adcraft.settings import TEMPLATES_DIR, get_settings
-from adcraft.templating import render
 
 router = APIRouter()
 posted = [Depends(csrf_checked)]

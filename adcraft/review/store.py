@@ -2,7 +2,7 @@
 
 DuckDB lets one process write, and refuses a read-only and a read-write connection to the same file open
 at once in one process, so every request takes the process's lock before it connects. Both waits (for
-this lock and for another process's write lock, in adcraft.db.connect) end after ADCRAFT_LOCK_TIMEOUT_S
+this lock and for another process's write lock, in adcraft.kernel.db.connect) end after ADCRAFT_LOCK_TIMEOUT_S
 with WarehouseLockedError, which the app shows as a friendly 503 page.
 """
 
@@ -11,8 +11,9 @@ from contextlib import contextmanager
 
 import duckdb
 
-from adcraft.db import WarehouseLockedError, connect, migrate, records, sql
-from adcraft.settings import get_settings
+from adcraft.kernel.db import connect, migrate, records, sql, transaction
+from adcraft.kernel.errors import WarehouseLockedError
+from adcraft.kernel.settings import get_settings
 
 _lock = threading.Lock()
 
@@ -41,14 +42,8 @@ def reading():
 @contextmanager
 def writing():
     """A read-write connection in a transaction: committed when the block ends, rolled back on an error."""
-    with exclusive(), connect() as con:
-        con.execute("BEGIN")
-        try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
+    with exclusive(), connect() as con, transaction(con):
+        yield con
 
 
 def ensure_schema() -> list[str]:
@@ -58,7 +53,7 @@ def ensure_schema() -> list[str]:
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
-    """Rows of warehouse/sql/review/<name>.sql as dicts."""
+    """Rows of warehouse/queries/review/<name>.sql as dicts."""
     return records(con, sql(f"review/{name}"), params)
 
 

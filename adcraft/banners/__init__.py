@@ -1,0 +1,1 @@
+"""Banners: the layout engine that sets text from templates, product illustrations, and contact sheets."""

@@ -1,0 +1,1 @@
+"""The `adcraft` command (main.py), one module per command group."""

@@ -1,0 +1,113 @@
+"""The one typed settings object. Every value can be set with an ADCRAFT_* environment variable."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+TEMPLATES_DIR = PROJECT_DIR / "templates"
+WAREHOUSE_DIR = PROJECT_DIR / "warehouse"
+QUERIES_DIR = WAREHOUSE_DIR / "queries"
+MIGRATIONS_DIR = WAREHOUSE_DIR / "migrations"
+MAX_SHARDS = 16
+"""Each sharded stage (generation, banners, scoring) makes at most this many task runs, so a nightly run stays
+well under 100 task runs whatever its size."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ADCRAFT_", extra="ignore")
+
+    home: Path = PROJECT_DIR / "var"
+    """Everything generated lives here: warehouse, landing files, models, outputs."""
+    warehouse_path: Path | None = None
+    """DuckDB file; defaults to HOME/warehouse.duckdb."""
+    model_cache: Path | None = None
+    """Converted and trained models; defaults to HOME/models."""
+
+    text_model: Path | None = None
+    """A local Hugging Face model directory to use instead of the default SmolLM2-135M-Instruct."""
+    banner_illustrations: bool = True
+    """False draws the brand motif in the illustration box: no OpenMoji picture, so no credit to carry."""
+    image_model: Path | None = None
+    """A local diffusers text-to-image pipeline directory to draw banner illustrations (extra: image)."""
+    openmoji_csv: Path | None = None
+    """OpenMoji's openmoji.csv (captions, subgroups); defaults to the copy `make venv` fetches."""
+    device: str = "auto"
+    """'auto' picks cuda when there is one, else cpu."""
+    generation_batch_size: int = Field(64, ge=1)
+    """Prompts per batched model call. On 2 CPU cores 64 writes half as much again per second as 16."""
+    seed: int = 7
+    task_runner: Literal["thread", "dask"] = "thread"
+    """Where a nightly run's shard tasks run: threads in the flow's process, or a Dask cluster (prefect-dask)."""
+    dask_address: str | None = None
+    """A running Dask scheduler, e.g. tcp://10.0.0.5:8786; None starts a LocalCluster for each run."""
+    dask_workers: int = Field(2, ge=1)
+    """Process workers of that LocalCluster, one thread each."""
+    shards: int | None = Field(None, ge=1, le=MAX_SHARDS)
+    """Pieces that generation, banner rendering and scoring are each split into; defaults to
+    ADCRAFT_DASK_WORKERS under Dask, else 1."""
+    validation_sample_rows: int = 200_000
+    """Great Expectations checks loads larger than this on a random sample of this many rows (it validates
+    in memory); the SQL quarantine and the pass/fail decision always cover every row."""
+
+    duckdb_memory_limit: str = "3GB"
+    """DuckDB spills to disk past this, so loading millions of rows stays within a small machine's memory."""
+    lock_timeout_s: float = 120.0
+    """How long to wait for another process's DuckDB write lock before giving up."""
+    review_url: str = "http://127.0.0.1:8000"
+    """Where the review app (`adcraft review`) is reached; run summaries link to its batch pages."""
+    review_users_file: Path | None = None
+    """The review app's users, their roles and password hashes; defaults to HOME/reviewers.yaml."""
+    review_secret_key: str | None = None
+    """Signs the review app's session cookies; defaults to a random key kept in HOME/review_secret.key."""
+    review_session_hours: float = 8.0
+    """A review app login lasts this long."""
+    review_secure_cookies: bool = False
+    """True sends the session cookie over HTTPS only: set it when the review app is behind TLS."""
+
+    @property
+    def warehouse(self) -> Path:
+        return self.warehouse_path or self.home / "warehouse.duckdb"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_cache or self.home / "models"
+
+    @property
+    def openmoji_path(self) -> Path:
+        return self.openmoji_csv or PROJECT_DIR / ".cache" / "openmoji" / "openmoji.csv"
+
+    @property
+    def review_users_path(self) -> Path:
+        return self.review_users_file or self.home / "reviewers.yaml"
+
+    @property
+    def shard_count(self) -> int:
+        if self.shards is not None:
+            return self.shards
+        return min(self.dask_workers, MAX_SHARDS) if self.task_runner == "dask" else 1
+
+    @property
+    def results_dir(self) -> Path:
+        """Prefect's persisted task results, which hold the generation cache."""
+        return self.home / "results"
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def publish_dir(self) -> Path:
+        return self.home / "publish"
+
+    @property
+    def banners_dir(self) -> Path:
+        return self.home / "banners"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

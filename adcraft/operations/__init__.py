@@ -1,0 +1,2 @@
+"""Running adcraft on Prefect: stage timing, retries and re-run notes, progress, task runners, the Prefect
+environment, deployments, and `adcraft serve`."""

@@ -1,0 +1,250 @@
+"""Validation rules (warehouse/expectations/<entity>.yaml), and the one place that turns a rule into both a
+Great Expectations expectation and the SQL that quarantines the rows breaking it.
+
+The two must agree row for row, so both read the same values: text as DuckDB stored it, and for `between`,
+`not_future` and `of_type` a number DuckDB makes of it (`Rule.derived`), handed to GX as an extra column.
+"""
+
+from functools import cache
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from adcraft.kernel.settings import WAREHOUSE_DIR
+
+EXPECTATIONS_DIR = WAREHOUSE_DIR / "expectations"
+# Which option each kind needs.
+REQUIRED = {"between": ("min", "max"), "in_set": ("values",), "match_regex": ("regex",),
+            "not_match_regex": ("regex",), "max_length": ("max",), "of_type": ("type",)}
+# What staging (warehouse/models/staging) casts a column of each type to, and how a reason names it. A value
+# that does not cast would be staged as null: 2026-02-31, or a stock of 99999999999.
+STAGED_TYPES = {
+    "integer": ("INTEGER", "a whole number from -2147483648 to 2147483647"),
+    "decimal": ("DECIMAL(12, 2)", "a decimal number below 10,000,000,000"),
+    "date": ("DATE", "a date: no such day, or not YYYY-MM-DD"),
+    "timestamp": ("TIMESTAMP", "a date and time: no such day or time, or not YYYY-MM-DD HH:MM:SS"),
+    "boolean": ("BOOLEAN", "true or false"),
+}
+SHOWN_CHARS = 80  # reasons quote at most this much of a value: a 1 MB description stays in row_data
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    column: str
+    kind: Literal["not_null", "unique", "between", "in_set", "match_regex", "not_match_regex", "max_length",
+                  "not_future", "of_type"]
+    severity: Literal["critical", "warning"]
+    reason: str
+    fix: str = ""
+    """How to fix the export or the source's mapping, for the person reading the reason."""
+    mostly: float = Field(1.0, gt=0, le=1)
+    """The share of checked rows that must pass for the rule to pass; failing rows are quarantined anyway."""
+    min: float | None = None
+    max: float | None = None
+    strict_min: bool = False
+    values: tuple[str, ...] | None = None
+    regex: str | None = None
+    type: Literal["integer", "decimal", "date", "timestamp", "boolean"] | None = None
+    """of_type: the type staging casts the column to; with `regex`, the value must also be written that way."""
+    pii: bool = False
+    """Set from the file's and the source's pii_columns: the value is never copied into a reason."""
+
+    @model_validator(mode="after")
+    def has_its_options(self):
+        needed = REQUIRED.get(self.kind, ())
+        if needed and all(getattr(self, option) is None for option in needed):
+            raise ValueError(f"rule {self.name!r} of kind {self.kind} needs {' or '.join(needed)}")
+        return self
+
+    @property
+    def derived(self) -> tuple[str, str] | None:
+        """The extra column both GX and SQL check for this rule, as (name, DuckDB expression), if any."""
+        if self.kind == "between":
+            return f"{self.column}__number", number_sql(self.column)
+        if self.kind == "not_future":
+            return f"{self.column}__days_ahead", days_ahead_sql(self.column)
+        if self.kind == "of_type":
+            return f"{self.column}__is_{self.type}", of_type_sql(self.column, self.type, self.regex)
+        return None
+
+
+@cache
+def load_rules(entity: str, extra_pii: frozenset[str] = frozenset()) -> tuple[Rule, ...]:
+    """An entity's rules; `mostly` defaults per severity from the file's `mostly:` map."""
+    path = EXPECTATIONS_DIR / f"{entity}.yaml"
+    try:
+        spec = yaml.safe_load(path.read_text())
+        pii = set(spec.get("pii_columns", [])) | extra_pii
+        mostly = spec.get("mostly", {})
+        return tuple(Rule(**{"mostly": mostly.get(rule["severity"], 1.0), **rule}, pii=rule["column"] in pii)
+                     for rule in spec["rules"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def number_sql(column: str) -> str:
+    """The column's text as a finite DOUBLE, else NULL (left to the rule that checks the text's format)."""
+    value = f"TRY_CAST({_ident(column)} AS DOUBLE)"
+    return f"CASE WHEN isfinite({value}) THEN {value} END"
+
+
+def days_ahead_sql(column: str) -> str:
+    """How many days after today the column's date or timestamp lies, else NULL (left to the format rule)."""
+    return f"date_diff('day', current_date, CAST(TRY_CAST({_ident(column)} AS TIMESTAMP) AS DATE))"
+
+
+def of_type_sql(column: str, type_: str, regex: str | None) -> str:
+    """1 if the column's text is written as `regex` says and casts to its staged type, 0 if not, NULL if empty."""
+    value = _ident(column)
+    written = f"regexp_matches({value}, {_literal(regex)}) AND " if regex else ""
+    return (f"CASE WHEN {value} IS NULL THEN NULL WHEN {written}TRY_CAST({value} AS {STAGED_TYPES[type_][0]}) "
+            "IS NOT NULL THEN 1 ELSE 0 END")
+
+
+def checked_columns_sql(rules: tuple[Rule, ...]) -> str:
+    """_row_number and the columns the rules check: what a sample of raw needs before frame_columns_sql."""
+    return ", ".join(["_row_number"] + [_ident(c) for c in dict.fromkeys(r.column for r in rules)])
+
+
+def frame_columns_sql(rules: tuple[Rule, ...]) -> str:
+    """The select list of the DataFrame GX validates: _row_number, the checked columns and derived columns."""
+    derived = dict(r.derived for r in rules if r.derived)
+    return ", ".join([checked_columns_sql(rules)]
+                     + [f"CAST({expr} AS DOUBLE) AS {_ident(name)}" for name, expr in derived.items()])
+
+
+def _range_text(rule: Rule) -> str:
+    low = None if rule.min is None else f"{'>' if rule.strict_min else '>='} {rule.min:g}"
+    high = None if rule.max is None else f"<= {rule.max:g}"
+    return " and ".join(filter(None, [low, high]))
+
+
+def to_expectation(rule: Rule):
+    """The GX Core 1.x expectation for a rule. GX ignores nulls in all but not_null, as the SQL does."""
+    import great_expectations as gx
+
+    common = {"column": rule.column, "meta": {"rule": rule.name}}
+    if rule.mostly < 1:
+        common["mostly"] = rule.mostly
+    x = gx.expectations
+    if rule.kind == "not_null":
+        return x.ExpectColumnValuesToNotBeNull(**common)
+    if rule.kind == "unique":
+        return x.ExpectColumnValuesToBeUnique(**common)
+    if rule.kind == "between":
+        return x.ExpectColumnValuesToBeBetween(**{**common, "column": rule.derived[0]}, min_value=rule.min,
+                                               max_value=rule.max, strict_min=rule.strict_min)
+    if rule.kind == "not_future":
+        return x.ExpectColumnValuesToBeBetween(**{**common, "column": rule.derived[0]}, max_value=rule.max or 0)
+    if rule.kind == "of_type":
+        return x.ExpectColumnValuesToBeBetween(**{**common, "column": rule.derived[0]}, min_value=1)
+    if rule.kind == "max_length":
+        return x.ExpectColumnValueLengthsToBeBetween(**common, max_value=int(rule.max))
+    if rule.kind == "in_set":
+        return x.ExpectColumnValuesToBeInSet(**common, value_set=list(rule.values))
+    if rule.kind == "match_regex":
+        return x.ExpectColumnValuesToMatchRegex(**common, regex=rule.regex)
+    return x.ExpectColumnValuesToNotMatchRegex(**common, regex=rule.regex)
+
+
+def to_sql(rule: Rule) -> dict:
+    """SQL pieces for one rule: extra columns its predicates need (`derived`, name -> expression), the
+    predicate true for a row to quarantine, the readable problem with the offending value, and, for the
+    pass/fail decision, the rows checked and the rows GX counts as failing (every copy of a duplicate)."""
+    col = _ident(rule.column)
+    label = _literal(rule.column)
+    # Reasons reach reports, so personal data is described, never quoted; long text is cut.
+    cut = f"CASE WHEN length({col}) > {SHOWN_CHARS} THEN left({col}, {SHOWN_CHARS}) || '…' ELSE {col} END"
+    shown = "'(personal data, not shown)'" if rule.pii else cut
+    value = f"{label} || ' ' || {shown}" if rule.pii else f"printf('%s ''%s''', {label}, {cut})"
+    pieces = {"derived": {}, "checked": f"count({col})"}
+    if rule.derived:
+        name, expr = rule.derived
+        pieces |= {"derived": {name: expr}, "checked": f"count({_ident(name)})"}
+    if rule.kind == "not_null":
+        pieces |= {"predicate": f"{col} IS NULL", "problem": f"{label} || ' is missing'", "checked": "count(*)"}
+    elif rule.kind == "unique":
+        # Keep the first occurrence in file order; GX flags every occurrence, so `failing` counts all copies.
+        first, copies = f"{rule.column}__first_row", f"{rule.column}__copies"
+        pieces |= {"derived": {first: f"min(_row_number) OVER (PARTITION BY {col})",
+                               copies: f"count(*) OVER (PARTITION BY {col})"},
+                   "predicate": f"{col} IS NOT NULL AND _row_number > {_ident(first)}",
+                   "failing": f"{col} IS NOT NULL AND {_ident(copies)} > 1",
+                   "problem": f"{value} || ' repeats row ' || {_ident(first)}"}
+    elif rule.kind == "between":
+        number = _ident(rule.derived[0])
+        bounds = [f"{number} {'>' if rule.strict_min else '>='} {rule.min!r}"] if rule.min is not None else []
+        bounds += [f"{number} <= {rule.max!r}"] if rule.max is not None else []
+        pieces |= {"predicate": f"{number} IS NOT NULL AND NOT ({' AND '.join(bounds)})",
+                   "problem": f"printf('%s %s is not {_range_text(rule)}', {label}, {shown})"}
+    elif rule.kind == "not_future":
+        days = _ident(rule.derived[0])
+        pieces |= {"predicate": f"{days} IS NOT NULL AND {days} > {rule.max or 0!r}",
+                   "problem": f"{value} || printf(' is %d days in the future', {days})"}
+    elif rule.kind == "of_type":
+        wrong_type = f"{value} || {_literal(' cannot be read as ' + STAGED_TYPES[rule.type][1])}"
+        if rule.regex:
+            wrong_type = (f"CASE WHEN regexp_matches({col}, {_literal(rule.regex)}) THEN {wrong_type} "
+                          f"ELSE {value} || {_literal(' does not match ' + rule.regex)} END")
+        pieces |= {"predicate": f"{_ident(rule.derived[0])} = 0", "problem": wrong_type}
+    elif rule.kind == "max_length":
+        pieces |= {"predicate": f"{col} IS NOT NULL AND length({col}) > {int(rule.max)}",
+                   "problem": f"printf('%s is %d characters long, over {int(rule.max)}', {label}, length({col}))"}
+    elif rule.kind == "in_set":
+        allowed = ", ".join(_literal(v) for v in rule.values)
+        pieces |= {"predicate": f"{col} IS NOT NULL AND {col} NOT IN ({allowed})",
+                   "problem": f"{value} || {_literal(' is not one of ' + ', '.join(rule.values))}"}
+    else:
+        matches = f"regexp_matches({col}, {_literal(rule.regex)})"
+        negate, verb = ("NOT ", " does not match ") if rule.kind == "match_regex" else ("", " matches ")
+        pieces |= {"predicate": f"{col} IS NOT NULL AND {negate}{matches}",
+                   "problem": f"{value} || {_literal(verb + rule.regex)}"}
+    pieces.setdefault("failing", pieces["predicate"])
+    return pieces
+
+
+@cache
+def load_sql(rules: tuple[Rule, ...]) -> dict[str, str]:
+    """SQL pieces for warehouse/queries/validate/*.sql, which check all of an entity's rules in one pass over a
+    load: the derived columns the rules need; each rule's predicate and failing test computed once per row
+    (`flags`, as columns _q<i> and _f<i>); every rule's checked and failing counts from them, in rule order;
+    whether a row breaks any rule; each rule's problem (null where the row passes it) as a list of
+    {'i': rule number, 'problem': ...}; and the rules as VALUES rows (i, rule, column, severity, reason, fix,
+    kind)."""
+    pieces = [to_sql(rule) for rule in rules]
+    derived = {name: expr for p in pieces for name, expr in p["derived"].items()}
+    flags, counts = [], []
+    for i, p in enumerate(pieces, 1):
+        flags.append(f"({p['predicate']}) AS _q{i}")
+        failing = f"_q{i}"
+        if p["failing"] != p["predicate"]:
+            flags.append(f"({p['failing']}) AS _f{i}")
+            failing = f"_f{i}"
+        counts.append(f"{p['checked']}, count(*) FILTER (WHERE {failing})")
+    return {
+        "derived": "".join(f", {expr} AS {_ident(name)}" for name, expr in derived.items()),
+        "flags": ", ".join(flags),
+        "counts": ", ".join(counts),
+        "any_flag": " OR ".join(f"_q{i}" for i in range(1, len(pieces) + 1)),
+        "problems": ", ".join(f"{{'i': {i}, 'problem': CASE WHEN {p['predicate']} THEN {p['problem']} END}}"
+                              for i, p in enumerate(pieces, 1)),
+        "rules": ", ".join(f"({i}, {_literal(r.name)}, {_literal(r.column)}, {_literal(r.severity)}, "
+                           f"{_literal(r.reason)}, {_literal(r.fix)}, {_literal(r.kind)})"
+                           for i, r in enumerate(rules, 1)),
+    }
+
+
+def passes(rule: Rule, checked: int, failing: int) -> bool:
+    """GX's `mostly` decision, computed the same way from the SQL counts."""
+    return checked == 0 or (checked - failing) / checked >= rule.mostly

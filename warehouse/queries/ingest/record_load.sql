@@ -1,0 +1,2 @@
+INSERT INTO ops.loads (load_id, entity, source_file, checksum, row_count, source)
+VALUES ($load_id, $entity, $source_file, $checksum, $row_count, $source)

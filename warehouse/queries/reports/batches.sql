@@ -1,0 +1,1 @@
+SELECT batch_id, campaign, run_date FROM content.batches ORDER BY run_date

@@ -1,0 +1,6 @@
+-- The rows of one load that Great Expectations validates: the raw text is sampled first (<vectors>: whole
+-- vectors of rows, <sample>: a reservoir of them, both seeded), then the numbers and dates are derived from
+-- the sample only. The column lists come from the entity's rules (adcraft/sources/rules.py).
+SELECT {{ frame_columns }}
+FROM (SELECT {{ checked_columns }} FROM raw.{{ entity }}{{ vectors }} WHERE _load_id = $load_id){{ sample }}
+ORDER BY _row_number
