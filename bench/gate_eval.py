@@ -25,7 +25,7 @@ from adcraft.kernel.settings import PROJECT_DIR
 DATA = PROJECT_DIR / "tests" / "data"
 CHECKS = {  # category -> the hard checks whose failure names it
     "unsafe": ("safety", "brand_rules"),
-    "ungrounded": ("grounding",),
+    "ungrounded": ("grounding", "claims"),
     "pii": ("pii",),
     "injection": ("artifacts",),
     "off_channel": ("channel_limits",),

@@ -19,6 +19,8 @@ class CheckResult:
     """0..1, higher is better; soft checks are averaged into the item's quality."""
     reason: str | None = None
     """Why it failed (or a note when it passed), in words an analyst can act on."""
+    model_version: str | None = None
+    """The model that gave the score (the editor judge); None for a rule."""
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,14 @@ colours, materials, sizes, stock, what kind of thing it is, features and history
 and the product's name spelt as it is (names.py)."""
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+
+from wordfreq import zipf_frequency
 
 from adcraft.checks.base import CheckResult, CopyCandidate, hard_result, product_text, without_link
 from adcraft.checks.names import fact_word_problems, name_problems
-from adcraft.checks.words import LEX, WORD, any_of, claims, fragments, phrases, quote
+from adcraft.checks.words import LEX, WORD, any_of, claims, fold, fragments, phrases, quote
 
 SCARCITY_MAX_STOCK = 5
 
@@ -49,9 +52,13 @@ STOCK_COUNT = re.compile(r"\d+")
 
 
 COLOUR = claims([*LEX["colours"], *LEX["colour_synonyms"]])
+NOT_COLOUR = any_of(LEX["not_colour_patterns"])
 MATERIAL = claims(LEX["materials"])
 NOT_MATERIAL = any_of(LEX["not_material_patterns"])
 COLOUR_SYNONYMS = phrases(LEX["colour_synonyms"])
+COMPOUND_HEAD = 4.0
+"""wordfreq Zipf frequency from which the front of a fact word is a word of its own, so the colour after it is
+part of a compound: "pepper" in "Peppermint" (not "cove" in "Covered")."""
 NUMBER_WORD = "(?:" + "|".join(sorted([*LEX["number_words"], "hundred", "thousand"], key=len, reverse=True)) + ")"
 NUMBER_WORDS = re.compile(rf"\b{NUMBER_WORD}(?:(?:\s+and\s+|[\s-]+){NUMBER_WORD})*\b", re.IGNORECASE)
 SIZE_WORD = phrases(LEX["size_words"])
@@ -143,16 +150,19 @@ def _price_problems(text: str, product: dict) -> list[str]:
 
 
 def _grounded_percent(match: re.Match, text: str, product: dict) -> bool:
-    """'100% cotton' is a material fact, not a promotion, when the product record says so."""
+    """A share the product record gives is a fact, not a promotion: "100% cotton", "95% linen" (material),
+    "70% cocoa" or "4.8% ABV" (description). The record must give the same figure of the same thing."""
     of = PERCENT_OF.match(text, match.start())
     if of is None:
         return False
     percent, word = of.group(1), of.group(2).lower()
-    material = product_text(product, "material")
-    named = fragments(MATERIAL, material)
-    if f"{percent}%" in material.replace(" %", "%") and word in material:
+    named = fragments(MATERIAL, product_text(product, "material"))
+    if percent == "100" and [n.lower() for n in named] == [word]:
         return True
-    return percent == "100" and [n.lower() for n in named] == [word]
+    facts = product_text(product, "name", "category", "material", "description")
+    figure, thing = rf"(?<![\d.,]){re.escape(percent)}\s?%", rf"(?<!\w){re.escape(word)}(?!\w)"
+    between = r"[\s,]*(?:[^\W\d_]+\s+){0,2}"
+    return bool(re.search(figure + between + thing, facts) or re.search(thing + between + figure, facts))
 
 
 def _promotion_problems(text: str, product: dict) -> list[str]:
@@ -160,10 +170,10 @@ def _promotion_problems(text: str, product: dict) -> list[str]:
     return [f'claims a promotion ({quote(dict.fromkeys(claims))}) but none is running'] if claims else []
 
 
-def _unlisted_words(pattern: re.Pattern, text: str, allowed: str, listed: str) -> list[str]:
-    """Words of pattern in text that allowed does not name. A word right after one of the listed values
-    is the second half of a compound ("forest green" for a forest jumper), not a claim of its own."""
-    allowed = COLOUR_SYNONYMS.sub(lambda m: LEX["colour_synonyms"][m.group(0).lower()], allowed)
+def _unlisted_words(pattern: re.Pattern, text: str, grounded: Callable[[str], bool], listed: str) -> list[str]:
+    """Words of pattern in text that are not grounded (grounded(canonical word) says whether the facts name
+    it). A word right after one of the listed values is the second half of a compound ("forest green" for a
+    forest jumper), not a claim of its own."""
     listed_words = set(WORD.findall(listed))
     unlisted = []
     for m in pattern.finditer(text):
@@ -174,13 +184,54 @@ def _unlisted_words(pattern: re.Pattern, text: str, allowed: str, listed: str) -
         before = re.search(r"(\w+)\s+$", text[: m.start()].lower())
         if before and before.group(1) in listed_words:
             continue
-        if not re.search(rf"(?<!\w){re.escape(canonical)}(?!\w)", allowed):
+        if not grounded(canonical):
             unlisted.append(word)
     return list(dict.fromkeys(unlisted))
 
 
+def _colour_facts(product: dict) -> str:
+    """Where a colour may come from: the listed colours, and what the name, category and material call the
+    product ("Black Tea", "Peppermint Creams", "sterling silver"). A product that lists no colours may also be
+    described by its description ("pink in the glass", "black liquorice"); one that lists them comes in those."""
+    keys = ["colours", "name", "category", "material"] + ([] if product.get("colours") else ["description"])
+    facts = product_text(product, *keys)
+    return COLOUR_SYNONYMS.sub(lambda m: LEX["colour_synonyms"][m.group(0).lower()], facts)
+
+
+def _names_colour(colour: str, facts: str) -> bool:
+    """The facts name the colour: as a word, a plural or adjective of it ("Creams"), or the end of a compound
+    whose front is a common word ("mint" in "Peppermint"; never a three-letter colour: "kindred" is no red)."""
+    if re.search(rf"(?<!\w){re.escape(colour)}(?!\w)", facts):
+        return True
+    for word in WORD.findall(facts):
+        if word in (colour + "s", colour + "es", colour + "y", colour + "ish"):
+            return True
+        head = word[: -len(colour)]
+        if (len(colour) >= 4 and word.endswith(colour) and len(head) >= 4
+                and zipf_frequency(head, "en") >= COMPOUND_HEAD):
+            return True
+    return False
+
+
+MATERIAL_ENDINGS = ("", "s", "es", "en", "len")
+"""A fact word names a material in any of these forms: "Wooden" names wood, "Glasses" glass, "woollen" wool
+(not "steely" or "silky": like steel, like silk)."""
+
+
+def _names_material(material: str, facts: str) -> bool:
+    if re.search(rf"(?<!\w){re.escape(material)}(?!\w)", facts):
+        return True
+    words = {fold(w) for w in WORD.findall(facts)}
+    if " " in material or "-" in material:
+        return False
+    return any(fold(material) + e in words for e in MATERIAL_ENDINGS) or any(
+        fold(material) == w + e for w in words for e in MATERIAL_ENDINGS if e
+    )
+
+
 def _size_problems(text: str, product: dict) -> list[str]:
-    sizes = {str(s).lower() for s in product.get("sizes") or []}
+    # "L/XL" is one size that is both L and XL.
+    sizes = {part.strip() for s in product.get("sizes") or [] for part in [str(s).lower(), *str(s).lower().split("/")]}
     listed = ", ".join(str(s) for s in product.get("sizes") or []) or "no listed size"
     claimed = fragments(SIZE_WORD, text)
     for m in SIZE_NUMBERS.finditer(text):
@@ -195,16 +246,27 @@ def _size_problems(text: str, product: dict) -> list[str]:
     return problems
 
 
+GOES_WITH = re.compile(r"\b(?:in|into|your|for)\s+(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
+"""A bag a few words after one of these is where the product goes, not what it is: "in the changing bag",
+"in your make-up bag", "a loop for hooks and bags". (A garment there is still a claim: "look sharp in the
+jacket" calls a shirt a jacket.)"""
+
+
 def _type_problems(text: str, product: dict) -> list[str]:
-    """Words for another kind of product: "Sleek corduroy tshirt" about cargo pants. What the product goes
-    with is no claim about it: "pairs with shorts or chinos", "layer it over a shirt"."""
-    own = product_text(product, "name", "category", "description")
+    """Words for another kind of product: "Sleek corduroy tshirt" about cargo pants. Only for a product whose
+    name or category is one of the kinds the list knows (garments, shoes, bags, home textiles): a lip balm's
+    "coat", a tea's "bag" or a pet's "coat" are other things. What the product goes with is no claim about it:
+    "pairs with shorts or chinos", "layer it over a shirt", "keep it in your bag"."""
     groups = {g for m in PRODUCT_TYPE.finditer(product_text(product, "name", "category"))
               for g in TYPE_GROUPS[m.group("base").lower()]}
+    if not groups:
+        return []
+    own = product_text(product, "name", "category", "material", "description")
     wrong = [m.group(0) for m in PRODUCT_TYPE.finditer(text)
-             if not re.search(rf"(?<!\w){re.escape(m.group(0).lower())}(?!\w)", own)
+             if not re.search(rf"(?<!\w){re.escape(m.group('base').lower())}(?:e?s)?(?!\w)", own)
              and not TYPE_GROUPS[m.group("base").lower()] & groups
-             and not PAIRED.search(re.split(r"[.!?;:]", text[:m.start()])[-1])]
+             and not PAIRED.search(re.split(r"[.!?;:]", text[:m.start()])[-1])
+             and not ("bags" in TYPE_GROUPS[m.group("base").lower()] and GOES_WITH.search(text[:m.start()]))]
     if not wrong:
         return []
     return [f"calls the product {quote(dict.fromkeys(wrong))}, but it is \"{product.get('name')}\" "
@@ -219,12 +281,23 @@ def _phrase_stems(phrase: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + r"[\s-]*".join(stems), re.IGNORECASE)
 
 
+def _history_in(claim: str, facts: str) -> bool:
+    """The facts give the history: the same words, or the same span ("aged for 10 years" where the description
+    says "ten years in oak", the name "10 Year"; "est. 1921" where it says "since 1921")."""
+    if claim.lower() in facts:
+        return True
+    span = re.search(r"(\d+)(?: (year|decade|centur|generation)\w*)?", claim.lower())
+    number, unit = span.group(1), span.group(2)
+    said = r"(?<![\d.,])" + number + (rf"[\s-]+{unit}" if unit else r"(?![\d.,]\d)")
+    return bool(re.search(said, _digits(facts)))
+
+
 def _feature_problems(text: str, product: dict) -> list[str]:
     """Claims only the product's own facts can make ("waterproof", "organic", "handmade", "since 1921")."""
     facts = product_text(product, "name", "category", "material", "description")
     unsupported = [claim for claim in fragments(FEATURE, text)
                    if not _phrase_stems(FEATURE_CLAIMS[_run_together(claim)]).search(facts)]
-    unsupported += [claim for claim in fragments(HISTORY, text) if claim.lower() not in facts]
+    unsupported += [claim for claim in fragments(HISTORY, text) if not _history_in(claim, facts)]
     if not unsupported:
         return []
     return [f"claims {quote(unsupported)}, which the product's facts do not say"]
@@ -248,15 +321,17 @@ def check_grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None =
     said, text = text, _digits(text)
     product = item.product
     problems = _price_problems(text, product) + _promotion_problems(text, product)
+    colour_facts = _colour_facts(product)
     colours = _unlisted_words(
-        COLOUR, text, product_text(product, "colours", "name"), product_text(product, "colours")
+        COLOUR, NOT_COLOUR.sub(" ", text), lambda c: _names_colour(c, colour_facts), product_text(product, "colours")
     )
     if colours:
         listed = ", ".join(product.get("colours") or []) or "no listed colour"
         problems.append(f"names the colour {quote(colours)} but the product comes in {listed}")
+    material_facts = product_text(product, "material", "name", "category", "description")
     materials = _unlisted_words(
-        MATERIAL, NOT_MATERIAL.sub(" ", text),
-        product_text(product, "material", "name", "category", "description"), product_text(product, "material"),
+        MATERIAL, NOT_MATERIAL.sub(" ", text), lambda m: _names_material(m, material_facts),
+        product_text(product, "material"),
     )
     if materials:
         made_of = product.get("material") or "an unlisted material"

@@ -7,7 +7,7 @@ from functools import cache
 from wordfreq import zipf_frequency
 
 from adcraft.checks.base import CheckResult, CopyCandidate, product_text, result
-from adcraft.checks.words import LEX, WORD, quote
+from adcraft.checks.words import LEX, WORD, bases, fold, quote
 
 
 @cache
@@ -30,14 +30,24 @@ UNKNOWN_WORD_SCORE = 0.2
 POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
+def _known(word: str, own_bases: set[str]) -> bool:
+    """An English word, or a form of one ("pilafs", "kickabouts", "dunkable"), or of a word of the product's
+    facts ("Detangles" where the description says "detangling")."""
+    if zipf_frequency(word, "en") >= UNKNOWN_WORD:
+        return True
+    return any(len(base) >= 3 and (base in own_bases or zipf_frequency(base, "en") >= UNKNOWN_WORD)
+               for base in bases(word) - {fold(word)})
+
+
 def check_language(item: CopyCandidate, own_names: frozenset[str] = frozenset()) -> CheckResult:
     """English, and made of English words: the product's and the brand's own names aside ("Saltkråka" is a
     name, not Swedish; "Havbris" is no typo)."""
     own = own_names | set(WORD.findall(product_text(item.product, "name", "brand", "category", "material",
                                                      "colours", "description")))
+    own_bases = {base for w in own for base in bases(w)}
     words = [w for w in WORD.findall(URL.sub(" ", item.text)) if POSSESSIVE.sub("", w.lower()) not in own]
     unknown = list(dict.fromkeys(
-        w for w in words if len(w) >= 3 and zipf_frequency(POSSESSIVE.sub("", w), "en") < UNKNOWN_WORD))
+        w for w in words if len(w) >= 3 and not _known(POSSESSIVE.sub("", w), own_bases)))
     score, notes = 1.0, []
     if unknown:
         score, notes = UNKNOWN_WORD_SCORE, [f"uses words that are not English: {quote(unknown)}"]

@@ -1,6 +1,7 @@
 """The gate's word lists (lexicon.yaml, blocklist.txt) and the small regex helpers the checks share."""
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -61,3 +62,63 @@ def mask(value: str) -> str:
 
 def stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents dropped: 'Pâté' -> 'pate' (an SMS writes the name without them)."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+# Endings English adds to a word, and what the word ended in before: "stripes"/"striped" -> "stripe",
+# "anchovies" -> "anchovy", "frothy"/"frother" -> "froth", "smokier" -> "smoky" or "smoke", "dunkable" -> "dunk".
+_ENDINGS = (
+    ("iest", ("y", "", "e")), ("ier", ("y", "", "e")), ("ies", ("y",)), ("ied", ("y",)),
+    ("ings", ("", "e")), ("ing", ("", "e")), ("ers", ("", "e")), ("er", ("", "e")), ("est", ("", "e")),
+    ("ed", ("", "e")), ("es", ("", "e")), ("s", ("",)), ("ably", ("", "e")), ("able", ("", "e")),
+    ("ly", ("",)), ("y", ("", "e")),
+)
+
+
+def _short_vowel_end(root: str) -> bool:
+    """Ends consonant, vowel, consonant ("rib", "run", "plan"): English doubles the last letter before an ending
+    that starts with a vowel ("ribbed", "running"), so "planer" is no form of "plan"."""
+    vowels = "aeiou"
+    return (len(root) >= 3 and root[-1] not in vowels + "wxy" and root[-2] in vowels
+            and root[-3] not in vowels)
+
+
+def bases(word: str) -> frozenset[str]:
+    """The word and what it may be an inflected or derived form of (one ending undone), lowercase and without
+    accents: "ribbed" -> {"ribbed", "ribb", "rib", "ribbe"}. Only a guess at each; two words that share one
+    are forms of one word."""
+    word = fold(word)
+    found = {word}
+    for ending, befores in _ENDINGS:
+        root = word[: -len(ending)]
+        if not word.endswith(ending) or len(root) < 3:
+            continue
+        doubles = ending[0] in "aeiouy"  # a vowel ending doubles a short root's last letter
+        found.update(root + before for before in befores
+                     if before or not (doubles and _short_vowel_end(root) and len(root) <= 4))
+        if doubles and len(root) >= 4 and root[-1] == root[-2] and _short_vowel_end(root[:-1]):
+            found.add(root[:-1])  # ribbed, running
+    return frozenset(found)
+
+
+REAL_WORD = 2.0
+"""wordfreq Zipf frequency from which a guessed base is an English word ("pleat" 2.2), not letters left over
+("driv" 1.7 from "Driver")."""
+
+
+def forms_of_one_word(word: str, other: str) -> bool:
+    """"Stripes" and "Striped", "Anchovies" and "Anchovy", "Froths" and "Frother": forms of one English word.
+    A bare final s is left to the caller: "Canva" is not the singular of "Canvas"."""
+    from wordfreq import zipf_frequency
+
+    a, b = fold(word), fold(other)
+    if a == b:
+        return True
+    if a + "s" == b or b + "s" == a:
+        return False
+    return any(len(base) >= 3 and zipf_frequency(base, "en") >= REAL_WORD for base in bases(a) & bases(b))

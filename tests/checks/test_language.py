@@ -24,3 +24,13 @@ def test_readability_marks_dense_prose():
              "technologies, accommodates unpredictable meteorological variability.")
     assert check(dense)["readability"].score < 0.4
     assert check("Meet the Linen Shirt in navy, made for long summer days. Easy care.")["readability"].score == 1
+
+def test_forms_of_english_words_and_of_the_facts_words_are_english():
+    brush = {"name": "Wooden Paddle Hairbrush", "description": "A wide paddle brush for detangling long hair."}
+    assert check("Detangles longer hair with a wide paddle.", product=brush)["language"].score == 1
+    for text in ("Buttery, crumbly, dunkable cookies.", "Light grains for curries, pilafs and dal.",
+                 "A ball for drills, passing and kickabouts."):
+        assert check(text)["language"].score == 1, check(text)["language"].reason
+    # A made-up word in the plural is still no English word.
+    result = check("Soft, perfect fit. High-end kerbazles, good value.")["language"]
+    assert result.score < 0.4 and '"kerbazles"' in result.reason

@@ -9,7 +9,7 @@ BAD = [
     ("google_rsa", "Crafted Linen Shirt for Long Summer Days", "over the 30 allowed"),
     ("google_rsa", "Linen", "under the 10 needed"),
     ("product_description", "The Linen Shirt is soft and cool. It costs 39.00 EUR.",
-     "11 words, under the 60 needed for product_description.paragraph"),
+     "11 words, under the 30 needed for product_description.paragraph"),
     ("sms", f"The Linen Shirt in navy is here 😀 Easy care, built to last. {LINK}",
      '"😀" not in the GSM-7'),
     ("sms", "Linen Shirt in navy, easy care " + "[]" * 60, "over one 160-septet SMS"),

@@ -82,4 +82,60 @@ def test_profanity_classifier_runs_once_per_batch(monkeypatch):
     monkeypatch.setattr(profanity_check, "predict_prob", lambda texts: calls.append(len(texts)) or [0.0] * len(texts))
     items = [CopyCandidate(f"c{i}", "google_rsa", "headline", "Linen Shirt for Summer", PRODUCT) for i in range(50)]
     results = check_copy(items, BRAND, PII)
-    assert calls == [50] and len(results) == 50 * 13
+    assert calls == [50] and len(results) == 50 * len({r.check_name for r in results})
+
+
+def _record(name, category, material=None, colours=()):
+    return {"name": name, "category": category, "material": material, "colours": list(colours), "sizes": [],
+            "description": None}
+
+
+BUNNY = _record("Knitted Bunny", "Soft Toys", "Cotton knit, polyester filling")
+HAM = _record("Serrano Ham, Sliced 100 g", "Cured Meats")
+LIP_BALM = _record("Tinted Lip Balm", "Lip Care", colours=["Nude", "Rose"])
+BOOTS = _record("Waterproof Hiking Boots", "Boots", "Waterproof leather")
+
+
+@pytest.mark.parametrize(
+    "text,product",
+    [
+        # Ordinary words that only the disguise patterns fit ("fing", "asses"): not disguised swearing.
+        ("Knitted cotton, polyester filling", BUNNY),
+        ("Assess the fit, then roll the sleeves: the Linen Shirt in navy.", {}),
+        # Food cured in salt is no cure; a bath bomb, a glue gun are no weapons.
+        ("Dry-cured Spanish ham, sliced thin: cured ham for the picnic.", HAM),
+        ("Drop a bath bomb in the tub and lie back.", _record("Lavender Bath Bomb", "Bath")),
+        ("Fill the glue gun and fix the chair leg.", _record("Cordless Glue Gun", "Power Tools", "Plastic")),
+        # A shade the product is listed in.
+        ("A nude lip balm for every day.", LIP_BALM),
+        # The product's own words in the plural are masked for the classifier (0.84 before).
+        ("A set of massage balls", _record("Massage Ball Set", "Massage", "Rubber")),
+        # Everyday copy the classifier scores between its two bars on mild words alone (0.73; "wet" 0.57).
+        ("Made for wet trails and muddy paths", BOOTS),
+        ("Unglazed terracotta with a drainage hole and a matching saucer.",
+         _record("Terracotta Plant Pot 20 cm", "Plant Pots", "Terracotta")),
+    ],
+)
+def test_ordinary_product_words_pass_safety(text, product):
+    result = check(text, product=product)["safety"]
+    assert result.passed, result.reason
+
+
+@pytest.mark.parametrize(
+    "text,product,reason",
+    [
+        ("Knitted cotton, f1ng soft filling", BUNNY, 'blocked word "f1ng"'),
+        ("The Linen Shirt in navy cures acne, made for long summer days.", {}, '"cures"'),
+        ("The Linen Shirt in navy cured my eczema in a week.", {}, '"cured my"'),
+        ("The Linen Shirt in navy is a bomb for summer.", {}, "violent language"),
+        ("Pack a gun with the Linen Shirt in navy.", {}, "violent language"),
+        ("A nude lip balm for every day.", {**LIP_BALM, "colours": ["Rose"]}, "sexual"),
+        # Between the classifier's two bars an insult is carried by one offensive word, where harmless copy
+        # only adds up mild ones: "Shut up ..." 0.67 with "shut" 0.98 alone, "Hey loser, ..." 0.66.
+        ("Shut up and buy the Linen Shirt in navy.", {}, '"shut" alone 0.98'),
+        ("Hey loser, upgrade to the Linen Shirt in navy.", {}, '"loser" alone'),
+    ],
+)
+def test_unsafe_lines_of_a_relaxed_shape_still_fail(text, product, reason):
+    result = check(text, product=product)["safety"]
+    assert not result.passed and reason in result.reason, result.reason
