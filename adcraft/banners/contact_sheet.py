@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from adcraft.banners.glyphs import face
 from adcraft.banners.layout import _font
 from adcraft.kernel.templating import render
 
@@ -33,7 +34,8 @@ def _grid(rows: list[dict], sizes: list[str]) -> Image.Image:
         draw.text((LABEL_W + col * (CELL_W + GAP), 0), size, font=bold, fill="#1B1B1B")
     for r, row in enumerate(rows):
         top = CAPTION_H + GAP + r * (CELL_H + CAPTION_H + GAP)
-        draw.text((0, top), row["headline"][:30], font=bold, fill="#1B1B1B")
+        # product names in any script: set with the banners' font fallbacks, on the baseline bold's text would have
+        face("Roboto-Bold", 12).draw(draw, (0, top + bold.getmetrics()[0]), row["headline"][:30], "#1B1B1B")
         draw.text((0, top + 16), f"{row['sku'][:30]} · {row['segment'][:20]}", font=font, fill="#555555")
         for col, size in enumerate(sizes):
             banner = row["banners"].get(size)

@@ -1,7 +1,9 @@
 """One display banner: boxes from templates/banners/layout.yaml.j2, text fitted into them with Pillow,
 and an image encoded under the channel's weight limit.
 
-Product text is untrusted: it is only ever measured and drawn, never put into a template.
+Product text is untrusted: it is only ever measured and drawn, never put into a template. Each line is set
+run by run in the first font that has its characters (adcraft/banners/glyphs.py), and the record says which
+font drew what and which characters no font has.
 """
 
 import copy
@@ -10,13 +12,13 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
 from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps, PngImagePlugin
 
+from adcraft.banners.glyphs import Face, brand_font, describe, face
 from adcraft.kernel import templating
 from adcraft.kernel.config import Brand
 
@@ -66,20 +68,12 @@ def _readable(colour: str, bg: str, threshold: float) -> str:
     return max(("#000000", "#FFFFFF"), key=lambda c: contrast_ratio(c, bg))
 
 
-# Fonts come from the font-roboto wheel, so every machine draws the same pixels.
-@lru_cache
-def _font_file(name: str) -> str:
-    path = files("font_roboto") / "files" / f"{name}.ttf"
-    if not name.replace("-", "").isalnum() or not path.is_file():
-        available = sorted(p.name.removesuffix(".ttf") for p in (files("font_roboto") / "files").iterdir()
-                            if p.name.endswith(".ttf"))
-        raise ValueError(f"font {name!r} is not in font-roboto; choose one of {available} in the brand file")
-    return str(path)
-
-
+# Brand fonts come from the font-roboto wheel, so every machine draws the same pixels; glyphs.py adds the
+# fallbacks for characters they lack.
 @lru_cache(maxsize=512)
 def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(_font_file(name), size)
+    """The brand font alone (the contact sheet's labels)."""
+    return ImageFont.truetype(brand_font(name).path, size)
 
 
 def load_layout(width: int, height: int, brand: Brand) -> dict:
@@ -98,9 +92,15 @@ def _layout(width: int, height: int, brand_json: str) -> dict:
 
 
 def clean_text(text: str) -> str:
-    """One line of printable text: control and format characters (bidi overrides too) dropped."""
-    kept = "".join(c for c in str(text) if unicodedata.category(c) not in {"Cc", "Cf"} or c in "\t\n")
+    """One line of printable text, composed (NFC): control and format characters (bidi overrides too) and
+    variation selectors (which only ask for emoji or text presentation) dropped."""
+    kept = "".join(c for c in unicodedata.normalize("NFC", str(text))
+                   if (unicodedata.category(c) not in {"Cc", "Cf"} or c in "\t\n") and not _selector(c))
     return " ".join(kept.split())[:MAX_TEXT_CHARS]
+
+
+def _selector(char: str) -> bool:
+    return 0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF
 
 
 # Fitting text into a box.
@@ -111,12 +111,12 @@ class Fit:
     truncated: bool = False
 
 
-def _line_width(font: ImageFont.FreeTypeFont, line: str) -> int:
+def _line_width(font: Face, line: str) -> int:
     x0, _, x1, _ = font.getbbox(line, anchor="ls")
     return x1 - min(x0, 0)
 
 
-def _block(font: ImageFont.FreeTypeFont, lines: list[str], spacing: int) -> tuple[int, int, int]:
+def _block(font: Face, lines: list[str], spacing: int) -> tuple[int, int, int]:
     """Width, top and bottom of the lines set on baselines `spacing` apart, the first at y=0."""
     boxes = [font.getbbox(line, anchor="ls") for line in lines]
     width = max(x1 - min(x0, 0) for x0, _, x1, _ in boxes)
@@ -125,7 +125,7 @@ def _block(font: ImageFont.FreeTypeFont, lines: list[str], spacing: int) -> tupl
     return width, top, bottom
 
 
-def _wrap(words: list[str], font: ImageFont.FreeTypeFont, width: int, break_words: bool) -> list[str] | None:
+def _wrap(words: list[str], font: Face, width: int, break_words: bool) -> list[str] | None:
     """Greedy word wrap; None when a word is wider than the line and breaking words is not allowed."""
     lines, current = [], ""
     for word in words:
@@ -147,7 +147,7 @@ def _wrap(words: list[str], font: ImageFont.FreeTypeFont, width: int, break_word
     return lines
 
 
-def _longest_prefix(word: str, font: ImageFont.FreeTypeFont, width: int) -> int:
+def _longest_prefix(word: str, font: Face, width: int) -> int:
     lo, hi = 1, len(word) - 1  # always at least one character, so wrapping ends
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -165,7 +165,7 @@ def fit_text(text: str, font_name: str, width: int, height: int, lo: int, hi: in
         return Fit(hi, [])
 
     def attempt(size: int, words: list[str], break_words: bool) -> list[str] | None:
-        font = _font(font_name, size)
+        font = face(font_name, size)
         lines = _wrap(words, font, width, break_words)
         if lines is None:
             return None
@@ -267,10 +267,10 @@ def _button(box: dict, colour: str, radius: int) -> Image.Image:
 
 
 def _draw_text(draw: ImageDraw.ImageDraw, fit: Fit, font_name: str, area: dict, spec: dict, colour: str) -> list:
-    """Set the fitted lines inside area; return each line's text and drawn bounding box."""
+    """Set the fitted lines inside area; return each line's text, drawn bounding box and font runs."""
     if not fit.lines:
         return []
-    font = _font(font_name, fit.size)
+    font = face(font_name, fit.size)
     spacing = round(fit.size * spec["line_height"])
     _, top, bottom = _block(font, fit.lines, spacing)
     free = area["h"] - (bottom - top)
@@ -280,8 +280,7 @@ def _draw_text(draw: ImageDraw.ImageDraw, fit: Fit, font_name: str, area: dict, 
         x0 = min(font.getbbox(line, anchor="ls")[0], 0)
         free_x = area["w"] - _line_width(font, line)
         x = area["x"] - x0 + {"left": 0, "center": free_x // 2, "right": free_x}[spec["align"]]
-        draw.text((x, y + i * spacing), line, font=font, fill=colour, anchor="ls")
-        drawn.append({"text": line, "bbox": list(draw.textbbox((x, y + i * spacing), line, font=font, anchor="ls"))})
+        drawn.append({"text": line, "bbox": font.draw(draw, (x, y + i * spacing), line, colour)})
     return drawn
 
 
@@ -296,7 +295,8 @@ def render_banner(size: str, headline: str, price: str, brand: Brand, out_path: 
     canvas = Image.new("RGB", (width, height), colours["background"])
 
     art_box = boxes["illustration"]
-    canvas.paste(_art_panel(art_box, art, brand) if art else _motif(art_box, brand), (art_box["x"], art_box["y"]))
+    drawn = art is not None and art.image is not None  # an Art without an image: the motif, and why
+    canvas.paste(_art_panel(art_box, art, brand) if drawn else _motif(art_box, brand), (art_box["x"], art_box["y"]))
     cta = boxes["cta"]
     button_colour = colours[cta["bg"]]
     radius = min(brand.corner_radius, cta["h"] // 2)
@@ -319,11 +319,14 @@ def render_banner(size: str, headline: str, price: str, brand: Brand, out_path: 
         bg, wanted = colours[spec["bg"]], colours[spec["colour"]]
         threshold = contrast_threshold(fit.size, bold)
         colour = _readable(wanted, bg, threshold)
+        lines = _draw_text(draw, fit, font_name, area, spec, colour)
+        glyphs = describe(face(font_name, fit.size), [line["text"] for line in lines])
+        for line, runs in zip(lines, glyphs.pop("runs")):
+            line["runs"] = runs
         record_text[name] = {
             "font": font_name, "bold": bold, "font_size": fit.size,
             "min_font": spec["min_font"], "max_font": spec["max_font"],
-            "lines": _draw_text(draw, fit, font_name, area, spec, colour),
-            "truncated": fit.truncated,
+            "lines": lines, "truncated": fit.truncated, **glyphs,
             "colour": colour, "background": bg, "contrast": round(contrast_ratio(colour, bg), 2),
             "threshold": threshold, "colour_replaced": colour != wanted, "brand_colour": wanted,
         }

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageStat
 
+from adcraft.banners.glyphs import coverage, escape, font_named, needs_shaping
 from adcraft.banners.layout import WEIGHT_LIMITS, contrast_ratio, contrast_threshold, parse_size
 from adcraft.checks.base import CheckResult
 
@@ -91,6 +92,37 @@ def check_overflow(item_id: str, layout: dict) -> CheckResult:
     return _result(item_id, "banner_overflow", problems, "all text inside its box; no boxes overlap")
 
 
+def check_glyphs(item_id: str, layout: dict) -> CheckResult:
+    """Every drawn character is in the cmap of the font the record says drew it (recomputed, not taken from
+    the record's own list), and no right-to-left or complex-script text was set without raqm's shaping."""
+    problems, fonts = [], set()
+    for name, text in layout["text"].items():
+        missing, unknown = [], []
+        for line in text["lines"]:
+            for run in line.get("runs") or [{"font": text["font"], "text": line["text"]}]:
+                font = font_named(run["font"])
+                if font is None:
+                    unknown.append(run["font"])
+                    continue
+                fonts.add(run["font"])
+                missing += [c for c in run["text"] if not c.isspace() and ord(c) not in coverage(font)]
+        if missing:
+            problems.append(f"font has no glyphs for {', '.join(escape(c) for c in dict.fromkeys(missing))} "
+                            f"in the {name}: it would show as empty boxes")
+        if unknown:
+            problems.append(f"font {', '.join(dict.fromkeys(unknown))} that drew the {name} is not installed, "
+                            "so its glyphs cannot be checked")
+        if text.get("layout_engine") == "basic":
+            unshaped = list(dict.fromkeys(c for line in text["lines"] for c in line["text"] if needs_shaping(c)))
+            if unshaped:
+                problems.append(f"the {name} has right-to-left or complex-script text "
+                                f"({', '.join(escape(c) for c in unshaped[:5])}) that Pillow's basic "
+                                "layout cannot shape: its letters would be drawn unjoined and in the wrong order "
+                                "(Pillow needs libraqm)")
+    note = f"every character has a glyph in its font ({', '.join(sorted(fonts))})" if fonts else "no text to check"
+    return _result(item_id, "banner_glyphs", problems, note)
+
+
 def check_not_blank(item_id: str, path: Path) -> CheckResult:
     try:
         with Image.open(path) as image:
@@ -129,13 +161,15 @@ def check_banner(item_id: str, path: Path, size: str, layout: dict) -> list[Chec
     if not path.is_file():
         reason = f"no banner file at {path}"
         return [CheckResult(item_id, name, True, False, 0.0, reason)
-                for name in ("banner_size", "banner_weight", "banner_contrast", "banner_overflow", "banner_nsfw")] + [
+                for name in ("banner_size", "banner_weight", "banner_contrast", "banner_overflow", "banner_glyphs",
+                             "banner_nsfw")] + [
             CheckResult(item_id, "banner_not_blank", False, False, 0.0, reason)]
     return [
         check_size(item_id, path, size),
         check_weight(item_id, path, size),
         check_contrast(item_id, layout),
         check_overflow(item_id, layout),
+        check_glyphs(item_id, layout),
         check_not_blank(item_id, path),
         check_nsfw(item_id, path),
     ]

@@ -52,3 +52,13 @@ def test_every_size_passes_with_a_full_bleed_picture(size, brand, tmp_path):
 def test_without_an_illustration_the_box_gets_the_motif(brand, tmp_path):
     banner = render_banner("300x250", "Linen Shirt", "€1.00", brand, tmp_path / "b.png")
     assert banner["illustration"] == {"source": "motif"}
+
+
+def test_a_picture_that_does_not_fit_draws_the_motif_and_says_why(brand, tmp_path):
+    reason = "the nearest picture, 'roll of paper', does not fit the product (fit 0.17 is below 0.43)"
+    misfit = Art(None, "contain", {"source": "motif", "reason": reason})
+    banner = render_banner("300x250", "Mug", "€9.00", brand, tmp_path / "misfit.png", misfit)
+    plain = render_banner("300x250", "Mug", "€9.00", brand, tmp_path / "plain.png")
+    assert banner["illustration"] == {"source": "motif", "reason": reason}
+    assert (tmp_path / "misfit.png").read_bytes() == (tmp_path / "plain.png").read_bytes() and plain
+    assert all(r.passed for r in check_banner("ban_x", tmp_path / "misfit.png", "300x250", banner))

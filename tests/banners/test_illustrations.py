@@ -8,7 +8,15 @@ import pytest
 import torch
 from PIL import Image
 
-from adcraft.banners.illustrations import Illustrator, recolour, trained_generator
+from adcraft.banners.illustrations import (
+    FIT_BAR,
+    Illustrator,
+    fit_scores,
+    normalised,
+    picture_name,
+    recolour,
+    trained_generator,
+)
 from adcraft.kernel.config import load_brand
 from adcraft.kernel.settings import Settings
 from models.illustration_gan import WEIGHTS, GANConfig, Generator
@@ -105,3 +113,49 @@ def test_a_generated_picture_that_fails_its_check_falls_back_to_retrieval(brand,
     art = illustrator.for_products([{"name": "Linen Shirt", "category": "Shirts"}])[0]
     assert art.record["source"] == "retrieved"
     assert any((tmp_path / "home" / "illustrations" / "generated").iterdir())  # drawn, checked and rejected
+
+
+def named(caption: str):
+    """The OpenMoji picture whose caption begins with this name."""
+    return next(e for e in catalogue() if picture_name(e) == caption)
+
+
+PAPER_MUG = {"name": "Mug", "category": "Kitchen", "material": "Recycled Paper",
+             "description": "Soft-touch recycled paper, 350 ml."}
+
+
+def test_a_mug_gets_the_motif_not_a_toilet_roll(brand, adcraft_home):
+    (emoji, _), = Retriever().nearest([product_text(PAPER_MUG)])
+    assert picture_name(emoji) == "roll of paper" and "toilet" in emoji.caption  # what retrieval alone picks
+    art = Illustrator(brand).for_products([PAPER_MUG])[0]
+    assert art.image is None and art.record["source"] == "motif"
+    assert art.record["rejected"]["caption"].startswith("roll of paper") and art.record["rejected"]["fit"] < FIT_BAR
+    assert "'roll of paper', does not fit the product" in art.record["reason"]
+
+
+def test_a_backpack_still_gets_a_backpack(brand, adcraft_home):
+    art = Illustrator(brand).for_products([{"name": "Kestrel Canvas Backpack", "category": "Bags",
+                                            "material": "Canvas"}])[0]
+    assert art.record["source"] == "retrieved" and art.record["caption"].startswith("backpack")
+    assert art.record["fit"] >= art.record["fit_bar"] == FIT_BAR
+
+
+@pytest.mark.parametrize(("product", "picture", "fits"), [
+    ({"name": "Harbour Wool Cap", "category": "Accessories"}, "washing machine", False),
+    ({"name": "Nice Mug", "category": "Home"}, "roll of paper", False),
+    ({"name": "NICE MUG", "category": "Home"}, "houses", False),  # like 'Home', but a place: the name must match
+    ({"name": "Scented Candle", "category": "Home"}, "candle", True),  # by name
+    ({"name": "Harbour Lambswool Sweater", "category": "Knitwear"}, "yarn", True),  # by category
+    ({"name": "Umbrella", "category": "Accessories"}, "umbrella", True),  # no product subgroup, but the name
+])
+def test_fit_is_the_picture_name_against_the_product_name_or_category(product, picture, fits):
+    (score,) = fit_scores([product], [named(picture)])
+    assert (score >= FIT_BAR) is fits, score
+
+
+def test_without_a_category_the_fit_is_not_judged():
+    assert fit_scores([{"name": "Linen Shirt"}], [named("t-shirt")]) == [None]
+
+
+def test_fullwidth_names_are_read_as_their_letters():
+    assert product_text(normalised({"name": "ＮＩＣＥ ＭＵＧ", "category": "Home", "price": 9})) == "NICE MUG, Home"

@@ -78,3 +78,46 @@ def test_blank_image_is_a_soft_failure(banner, tmp_path):
 def test_missing_file_fails_every_check(banner, tmp_path):
     _, layout = banner
     assert not any(r.passed for r in results(tmp_path / "nope.png", "300x250", layout).values())
+
+
+def test_glyph_check_passes_a_good_banner(banner):
+    path, layout = banner
+    result = results(path, "300x250", layout)["banner_glyphs"]
+    assert result.passed and result.hard and "Roboto-Bold" in result.reason
+
+
+def test_a_character_its_font_lacks_fails_by_its_code_point(banner):
+    path, layout = banner
+    bad = copy.deepcopy(layout)
+    bad["text"]["headline"]["lines"][0]["runs"] = [{"font": "Roboto-Bold", "text": "Mug \u2615"}]
+    result = results(path, "300x250", bad)["banner_glyphs"]
+    assert not result.passed and result.hard
+    assert result.reason.startswith("font has no glyphs for U+2615 (HOT BEVERAGE) in the headline")
+
+
+def test_glyphs_are_recomputed_not_taken_from_the_record(banner):
+    path, layout = banner
+    bad = copy.deepcopy(layout)
+    bad["text"]["price"]["lines"][0]["runs"] = [{"font": "Roboto-Bold", "text": "\U0001FAE9"}]
+    bad["text"]["price"]["missing_glyphs"] = []  # the record's own verdict says nothing is missing
+    result = results(path, "300x250", bad)["banner_glyphs"]
+    assert not result.passed and "U+1FAE9 in the price" in result.reason
+
+
+def test_a_layout_from_before_font_runs_is_checked_by_its_lines(banner):
+    path, layout = banner
+    old = copy.deepcopy(layout)
+    for text in old["text"].values():
+        for line in text["lines"]:
+            del line["runs"]
+    assert results(path, "300x250", old)["banner_glyphs"].passed
+    old["text"]["headline"]["lines"][0]["text"] = "ＮＩＣＥ"  # Roboto has no fullwidth letters
+    assert "U+FF2E (FULLWIDTH LATIN CAPITAL LETTER N)" in results(path, "300x250", old)["banner_glyphs"].reason
+
+
+def test_a_font_that_is_not_installed_fails(banner):
+    path, layout = banner
+    bad = copy.deepcopy(layout)
+    bad["text"]["cta"]["lines"][0]["runs"] = [{"font": "Comic-Sans", "text": "Shop now"}]
+    result = results(path, "300x250", bad)["banner_glyphs"]
+    assert not result.passed and "font Comic-Sans that drew the cta is not installed" in result.reason
