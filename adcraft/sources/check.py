@@ -10,7 +10,7 @@ from adcraft.kernel.errors import MappingError, SourceUnreachableError
 from adcraft.sources.landing import checksum, land, prepare
 from adcraft.sources.mapping import inputs
 from adcraft.sources.quarantine import check_load
-from adcraft.sources.rules import load_rules, passes
+from adcraft.sources.rules import counted, load_rules, passes, share_text
 from adcraft.sources.spec import load_source
 
 PREVIEW_ROWS = 3
@@ -62,8 +62,8 @@ def check_source(ref: str) -> list[FileCheck]:
             for rule in rules:
                 checked, failing, _ = counts[rule.name]
                 if rule.severity == "critical" and not passes(rule, checked, failing):
-                    check.failed_rules.append(f"{rule.name} fails on {failing} of {checked} rows "
-                                              f"(at least {rule.mostly:.0%} must pass)")
+                    check.failed_rules.append(
+                        f"{rule.name} fails on {share_text(failing, checked, counted(rule), rule.mostly)}")
             [(malformed, problems, check.held_rows)] = con.execute(sql("validate/load_problems"),
                                                                     {"load_id": load_id}).fetchall()
             if malformed:

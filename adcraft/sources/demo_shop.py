@@ -52,11 +52,14 @@ ORDERS_PER_CHUNK = 500_000
 CSV_OPTIONS = pacsv.WriteOptions(quoting_style="needed")
 
 
-def generate_demo_shop(out_dir: Path | None = None, scale: float = 1.0, seed: int = 7) -> dict[str, int]:
-    """Write the demo shop's exports into out_dir and return the data-row count of each file."""
+def generate_demo_shop(out_dir: Path | None = None, scale: float = 1.0, seed: int = 7,
+                       catalog: Path = CATALOG) -> dict[str, int]:
+    """Write the demo shop's exports into out_dir and return the data-row count of each file. `catalog` is
+    the vocabulary: the demo's, or another shop's in the same form (warehouse/demo/heldout_catalog.yaml)."""
     out_dir = Path(out_dir or get_settings().landing_dir / "demo")
     out_dir.mkdir(parents=True, exist_ok=True)
-    vocab = yaml.safe_load(CATALOG.read_text())
+    # Another shop's vocabulary may leave out what it shares with the demo's (customers' names, cities).
+    vocab = yaml.safe_load(CATALOG.read_text()) | yaml.safe_load(Path(catalog).read_text())
     # Independent streams, so a change in one file's logic never reshuffles another file.
     rng_products, rng_customers, rng_orders = (np.random.default_rng([seed, i]) for i in range(3))
 
@@ -88,17 +91,28 @@ def _products(vocab: dict, rng: np.random.Generator, n: int) -> dict:
     categories = list(vocab["categories"])
     adjectives = np.array(vocab["adjectives"])
     # Names are unique per product, so there are only so many: cap n at what the vocabulary allows.
-    per_category = min(len(adjectives) * len(c["materials"]) * len(c["nouns"])
+    per_category = min(len(adjectives) * (len(c["items"]) if "items" in c else len(c["materials"]) * len(c["nouns"]))
                        for c in vocab["categories"].values())
     n = min(n, per_category * len(categories))
     # Round-robin over categories (shuffled) so every category is present even at small scales.
     category_idx = rng.permutation(np.arange(n) % len(categories))
     name = np.empty(n, dtype=object)
     material = np.empty(n, dtype=object)
+    phrase = np.full(n, None, dtype=object)
     price = np.empty(n)
     for c, cat in enumerate(categories):
         spec = vocab["categories"][cat]
         rows = np.flatnonzero(category_idx == c)
+        if "items" in spec:  # whole products, each with its noun, material and description phrase
+            a, i = np.unravel_index(rng.choice(len(adjectives) * len(spec["items"]), size=len(rows), replace=False),
+                                    (len(adjectives), len(spec["items"])))
+            items = [spec["items"][k] for k in i]
+            name[rows] = [f"{adjectives[k]} {item['noun']}" for k, item in zip(a, items, strict=True)]
+            material[rows] = [item.get("material") for item in items]
+            phrase[rows] = [item["phrase"] for item in items]
+            low, high = spec["price"]
+            price[rows] = np.floor(rng.uniform(low, high, len(rows))) + rng.choice([0.0, 0.5, 0.95], len(rows))
+            continue
         shape = (len(adjectives), len(spec["materials"]), len(spec["nouns"]))
         a, m, o = np.unravel_index(rng.choice(np.prod(shape), size=len(rows), replace=False), shape)
         mats = np.array(spec["materials"])[m]
@@ -110,12 +124,14 @@ def _products(vocab: dict, rng: np.random.Generator, n: int) -> dict:
 
     colours = np.array(vocab["colours"])
     picks = np.argsort(rng.random((n, len(colours))), axis=1)[:, :3]
-    n_colours = rng.integers(1, 4, n)
+    # A category may come in no colours at all (food): then its products list none.
+    coloured = np.array([vocab["categories"][c].get("coloured", True) for c in categories])[category_idx]
+    n_colours = np.where(coloured, rng.integers(1, 4, n), 0)
     colour_lists = _pipe_lists(colours[picks][np.arange(3) < n_colours[:, None]], n_colours)
     size_lists = np.array(["|".join(map(str, vocab["categories"][c]["sizes"])) for c in categories])
     launch = np.datetime64("2021-01-01") + rng.integers(0, 4 * 365, n).astype("timedelta64[D]")
     phrases = np.array(vocab["description_phrases"])
-    first_colour = colours[picks[:, 0]]
+    first_colour = np.where(coloured, np.char.add(" in ", colours[picks[:, 0]]), "")
     stock = np.where(rng.random(n) < 0.05, 0, rng.integers(1, 400, n))
 
     table = pa.table({
@@ -130,13 +146,18 @@ def _products(vocab: dict, rng: np.random.Generator, n: int) -> dict:
         "sizes": pa.array(size_lists[category_idx]),
         "stock": pa.array(stock).cast(pa.string()),
         "launch_date": pa.array(launch.astype(str)),
-        "description": _join(pa.array(name, pa.string()), " in ", pa.array(first_colour), ", ",
-                             pa.array(rng.choice(phrases, n)), "."),
+        "description": _join(pa.array(name, pa.string()), pa.array(first_colour), ", ",
+                             pa.array(_phrases(phrase, rng.choice(phrases, n))), "."),
     })
     # Zipf-like popularity over a random ranking: a few products sell far more than the rest.
     popularity = 1.0 / np.arange(1, n + 1) ** 0.8
     popularity = popularity[rng.permutation(n)]
     return {"table": table, "price": price, "cdf": np.cumsum(popularity) / popularity.sum()}
+
+
+def _phrases(own: np.ndarray, drawn: np.ndarray) -> np.ndarray:
+    """Each product's description phrase: its own (a catalogue item's), else the one drawn from the shop's list."""
+    return np.where(np.equal(own, None), drawn.astype(object), own)
 
 
 def _customers(vocab: dict, rng: np.random.Generator, n: int) -> dict:

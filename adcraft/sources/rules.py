@@ -3,6 +3,14 @@ Great Expectations expectation and the SQL that quarantines the rows breaking it
 
 The two must agree row for row, so both read the same values: text as DuckDB stored it, and for `between`,
 `not_future` and `of_type` a number DuckDB makes of it (`Rule.derived`), handed to GX as an extra column.
+Regexes run in DuckDB (RE2) and in GX (Python's re), so they keep to what both read alike: ASCII classes
+such as [^A-Za-z0-9_] rather than \b, and no lookarounds.
+
+Severity says what a failing rule does to the run. Every failing row is quarantined whatever the severity.
+A `critical` rule stops the run when more than its `mostly` allows fail: that is systematic breakage, a
+broken export or a wrong mapping. A `content` rule (markup, injections, personal data, insults in product
+text) never stops the run, however many rows it holds back: the problem is in those products, not in the
+export, and the rest of the shop goes on. A `warning` never stops the run either.
 """
 
 from functools import cache
@@ -36,7 +44,8 @@ class Rule(BaseModel):
     column: str
     kind: Literal["not_null", "unique", "between", "in_set", "match_regex", "not_match_regex", "max_length",
                   "not_future", "of_type"]
-    severity: Literal["critical", "warning"]
+    severity: Literal["critical", "warning", "content"]
+    """critical: past `mostly`, stops the run; content and warning: quarantine their rows, never stop it."""
     reason: str
     fix: str = ""
     """How to fix the export or the source's mapping, for the person reading the reason."""
@@ -51,6 +60,11 @@ class Rule(BaseModel):
     """of_type: the type staging casts the column to; with `regex`, the value must also be written that way."""
     pii: bool = False
     """Set from the file's and the source's pii_columns: the value is never copied into a reason."""
+    personal: bool = False
+    """What the rule finds is personal data (an email address in a description): the reason says what it
+    found but never quotes it, and GX's sample values are not kept."""
+    found: str = ""
+    """not_match_regex: what a match is, for the reason ("markup"); the reason quotes the matched text."""
 
     @model_validator(mode="after")
     def has_its_options(self):
@@ -130,6 +144,42 @@ def _range_text(rule: Rule) -> str:
     return " and ".join(filter(None, [low, high]))
 
 
+def counted(rule: Rule) -> str:
+    """What a rule's checked count counts, for messages. GX's `mostly`, like the SQL's, leaves empty values
+    out (and, for a rule on a derived number or date, values that are none), so a share of all rows would
+    not be the share the rule was decided on."""
+    if rule.kind == "not_null":
+        return "rows"
+    if rule.kind == "between":
+        return f"rows whose {rule.column} is a number"
+    if rule.kind == "not_future":
+        return f"rows whose {rule.column} is a date"
+    return f"rows with {'an' if rule.column[0] in 'aeiou' else 'a'} {rule.column}"
+
+
+def _percent(share: float, other: float | None = None) -> str:
+    """A share as a percentage, with a decimal where whole percents would hide the difference from `other`
+    (5.3% failing against 5% allowed) or round a failure down to 0%."""
+    for digits in (0, 1, 2):
+        text = f"{share:.{digits}%}"
+        if (other is None or text != f"{other:.{digits}%}") and not (share and float(text[:-1]) == 0):
+            return text
+    return text
+
+
+def share_text(failing: int, checked: int | None, what: str | None, mostly: float | None) -> str:
+    """'1 of 10 rows with a description (10%), more than the 5% allowed': the count and the percentage over
+    the rows the rule checked, the denominator of GX's and the SQL's `mostly` decision. (A rule that failed
+    for another reason, GX and the SQL disagreeing, gets no "more than allowed".)"""
+    if not checked:
+        return f"{failing} rows"
+    allowed = None if mostly is None else 1 - mostly
+    text = f"{failing} of {checked} {what or 'rows'} ({_percent(failing / checked, allowed)})"
+    if allowed is None or failing / checked <= allowed:
+        return text
+    return f"{text}, more than the {_percent(allowed)} allowed"
+
+
 def to_expectation(rule: Rule):
     """The GX Core 1.x expectation for a rule. GX ignores nulls in all but not_null, as the SQL does."""
     import great_expectations as gx
@@ -205,13 +255,29 @@ def to_sql(rule: Rule) -> dict:
         allowed = ", ".join(_literal(v) for v in rule.values)
         pieces |= {"predicate": f"{col} IS NOT NULL AND {col} NOT IN ({allowed})",
                    "problem": f"{value} || {_literal(' is not one of ' + ', '.join(rule.values))}"}
+    elif rule.kind == "match_regex":
+        pieces |= {"predicate": f"{col} IS NOT NULL AND NOT regexp_matches({col}, {_literal(rule.regex)})",
+                   "problem": f"{value} || {_literal(' does not match ' + rule.regex)}"}
     else:
-        matches = f"regexp_matches({col}, {_literal(rule.regex)})"
-        negate, verb = ("NOT ", " does not match ") if rule.kind == "match_regex" else ("", " matches ")
-        pieces |= {"predicate": f"{col} IS NOT NULL AND {negate}{matches}",
-                   "problem": f"{value} || {_literal(verb + rule.regex)}"}
+        pieces |= {"predicate": f"{col} IS NOT NULL AND regexp_matches({col}, {_literal(rule.regex)})",
+                   "problem": _found_sql(rule, col, label, cut)}
     pieces.setdefault("failing", pieces["predicate"])
     return pieces
+
+
+PUNCTUATION = " .,;:!?()\"'"
+"""Trimmed off a match: an ASCII word boundary written as a class takes the neighbouring character along."""
+
+
+def _found_sql(rule: Rule, col: str, label: str, cut: str) -> str:
+    """not_match_regex's problem: the value, what was found in it and the text that matched, as in
+    "description 'Soft tee <script>…' contains markup '<script>'"; personal data is never quoted."""
+    what = rule.found or f"text matching {rule.regex}"
+    if rule.pii or rule.personal:
+        return f"{label} || {_literal(f' contains {what} (personal data, not shown)')}"
+    match = f"trim(regexp_extract({col}, {_literal(rule.regex)}), {_literal(PUNCTUATION)})"
+    shown = f"CASE WHEN length({match}) > {SHOWN_CHARS} THEN left({match}, {SHOWN_CHARS}) || '…' ELSE {match} END"
+    return f"printf('%s ''%s'' contains %s ''%s''', {label}, {cut}, {_literal(what)}, {shown})"
 
 
 @cache

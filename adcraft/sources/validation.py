@@ -4,7 +4,13 @@ GX reports per rule (ops.validation_results); SQL generated from the same rules 
 goes to quarantine.rows, since GX's own failing-row lists are sampled in places, and makes the same `mostly`
 decision from its own counts: where the two disagree, the rule fails. Staging reads only the raw rows not
 held in quarantine. A failed critical rule on the newest load of a file stops the run (CriticalDataError),
-on this run and on every re-run, until the file is replaced or the rows are released.
+on this run and on every re-run, until the file is replaced or the rows are released. Content rules
+(markup, injections, personal data, insults in product text) and warnings only quarantine: one hostile
+product is held back, the rest of the shop goes on.
+
+GX leaves empty values out of `mostly` (the share is over the values it checked, not over all rows), as the
+SQL's counts do; the stored element_count is that checked count, so the message that stops a run gives its
+count and its percentage over the same rows.
 
 A load larger than `validation_sample_rows` is checked by GX on a seeded random sample of that size, since
 GX validates a pandas frame in memory; the SQL side still checks every row and decides pass or fail. The SQL
@@ -20,7 +26,15 @@ from concurrent.futures import ThreadPoolExecutor
 from adcraft.kernel.db import sql, transaction, warehouse
 from adcraft.kernel.settings import get_settings
 from adcraft.sources.quarantine import check_load
-from adcraft.sources.rules import Rule, checked_columns_sql, frame_columns_sql, load_rules, passes, to_expectation
+from adcraft.sources.rules import (
+    Rule,
+    checked_columns_sql,
+    counted,
+    frame_columns_sql,
+    load_rules,
+    passes,
+    to_expectation,
+)
 from adcraft.sources.spec import load_source
 from adcraft.sources.validation_report import publish_results
 
@@ -133,10 +147,13 @@ def _run_suite(context, load_id: str, entity: str, rules: tuple[Rule, ...], fram
     for result in outcome.results:
         detail = result.result or {}
         rows = sorted(int(i["_row_number"]) for i in detail.get("unexpected_index_list") or [])
+        elements = detail.get("element_count")
         by_rule[result.expectation_config.meta["rule"]] = {
             "expectation": result.expectation_config.type,
             "success": bool(result.success),
-            "element_count": detail.get("element_count"),
+            "element_count": elements,
+            # What `mostly` is decided over: GX ignores missing values in all but not_null.
+            "checked": None if elements is None else elements - (detail.get("missing_count") or 0),
             "unexpected_count": detail.get("unexpected_count"),
             "unexpected_percent": detail.get("unexpected_percent"),
             "unexpected_rows": rows,
@@ -154,18 +171,21 @@ def _record(con, load_id, entity, row_count, rules, checks, results, sampled: bo
         gx_result = results[rule.name]
         checked, failing, quarantined = checks[rule.name]
         drift = _drift(rule, gx_result, quarantined, checked, failing, sampled)
-        details = {k: gx_result[k] for k in ("unexpected_percent", "sample_values")}
+        details = {"unexpected_percent": gx_result["unexpected_percent"],
+                   "sample_values": [] if rule.pii or rule.personal else gx_result["sample_values"]}
         details |= {"unexpected_rows": gx_result["unexpected_rows"][:DETAIL_ROWS],
                     "unexpected_rows_truncated": len(gx_result["unexpected_rows"]) > DETAIL_ROWS,
                     "quarantined": quarantined, "mostly": rule.mostly, "sql_checked": checked,
-                    "sql_failing": failing, "exception": gx_result["exception"] or drift}
+                    "sql_failing": failing, "counted": counted(rule), "rows": row_count,
+                    "exception": gx_result["exception"] or drift}
         if sampled:
             details |= {"gx_sample_rows": gx_result["element_count"],
                         "gx_sample_unexpected": gx_result["unexpected_count"]}
             success, elements, unexpected = passes(rule, checked, failing), checked, failing
         else:
+            # element_count is what `mostly` was decided over (GX's non-missing values), as with a sample.
             success = gx_result["success"]
-            elements, unexpected = gx_result["element_count"], gx_result["unexpected_count"]
+            elements, unexpected = gx_result["checked"], gx_result["unexpected_count"]
         _insert_result(con, load_id, entity, rule.name, gx_result["expectation"], rule.column, rule.severity,
                        success and not drift, elements, unexpected, details)
     (malformed,) = con.execute(sql("validate/malformed_rows"), {"load_id": load_id}).fetchone()
@@ -193,6 +213,8 @@ def _drift(rule: Rule, gx_result: dict, quarantined: int, checked: int, failing:
             f"SQL found {failing} failing rows but quarantined {quarantined}")
     if gx_result["unexpected_count"] is not None and failing != gx_result["unexpected_count"]:
         return f"GX found {gx_result['unexpected_count']} failing rows but SQL {failing}"
+    if gx_result["checked"] is not None and checked != gx_result["checked"]:
+        return f"GX checked {gx_result['checked']} rows but SQL {checked}"
     # GX flags every copy of a duplicate and quarantine only the later ones, so only other kinds compare.
     if rule.kind != "unique" and quarantined != failing:
         return f"SQL found {failing} failing rows but quarantined {quarantined}"

@@ -7,6 +7,7 @@ from pathlib import Path
 from adcraft.kernel.db import sql
 from adcraft.kernel.settings import get_settings
 from adcraft.kernel.templating import render
+from adcraft.sources.rules import share_text
 
 COLUMNS = ("load_id", "entity", "source_file", "row_count", "loaded_at", "rule", "column_name", "severity",
            "success", "unexpected_count", "mostly", "quarantined", "exception", "released", "examples")
@@ -54,13 +55,15 @@ def _artifacts(rows: list[dict], blocking: list[tuple], path: Path) -> None:
 
 
 def blocking_message(blocking: list[tuple], report: Path) -> str:
-    """Names each file and failed critical rule, with an example, and says what to do about it."""
+    """Names each file and failed critical rule, with an example, and says what to do about it. The count and
+    the percentage are over the same rows: those the rule checked, which for all but not_null leaves empty
+    values out, as GX's `mostly` does ("1 of 10 rows with a description (10%)")."""
     lines = [f"Validation stopped the run before generation: {len(blocking)} critical rule(s) failed."]
-    for load_id, entity, source_file, rule, column, failing, elements, mostly, _, example, exception in blocking:
-        share = f"{failing} of {elements} rows" if elements else f"{failing} rows"
-        allowed = f", more than the {1 - float(mostly or 1):.0%} allowed" if mostly else ""
+    for (load_id, entity, source_file, rule, column, failing, elements, mostly, _, example, exception,
+         what) in blocking:
+        share = share_text(failing or 0, elements, what, float(mostly) if mostly else None)
         lines.append(f"- {source_file.rsplit('/', 1)[-1]} ({entity}, load {load_id}): rule {rule}"
-                     f"{f' on column {column}' if column else ''} failed on {share}{allowed}.")
+                     f"{f' on column {column}' if column else ''} failed on {share}.")
         if exception:
             lines.append(f"  {exception}")
         if example:
