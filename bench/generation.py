@@ -1,20 +1,27 @@
-"""Copy generation throughput on CPU: variants per second, one batched `generate` of
+"""Copy generation throughput on CPU: variants per second of the copy model with its short requests, against
+what generation did before the copy corpus (SmolLM2-135M-Instruct with a worked example in every prompt,
+bench/data/previous_prompts.json), in the same run, on the same 16 products. Then one batched `generate` of
 ADCRAFT_GENERATION_BATCH_SIZE variants (64 by default) against one `generate` per variant, on the same
-variants. Twice: for different prompts (16 products for 4 segments), and for best-of-N as the demo campaign
-runs it (half as many prompts, 2 candidates each). Then tokens per second of a batched `generate`: on the
-CPU, and on CUDA (bfloat16) when a GPU is there (null without one). Run `python -m bench.generation`; it
-prints the figures and writes bench/results/generation.json."""
+variants, for different prompts and for best-of-N as the demo campaign runs it (half as many prompts, 2
+candidates each). Then tokens per second of a batched `generate`: on the CPU, and on CUDA (bfloat16) when a
+GPU is there (null without one). Run `python -m bench.generation`; it prints the figures and writes
+bench/results/generation.json."""
 
+import json
 import os
 import time
 
 import torch
 
 from adcraft.copy.prompts import FieldPrompt
+from adcraft.generation.plan import TextModel
 from adcraft.kernel.channels import CONTENT_TYPES
 from adcraft.kernel.config import load_brand, load_campaign
 from adcraft.kernel.settings import PROJECT_DIR, get_settings
-from models.text_generator import load_text_generator
+from models.text_generator import TextGenerator, default_model_dir
+
+PREVIOUS = PROJECT_DIR / "bench" / "data" / "previous_prompts.json"
+TARGET_VS_PREVIOUS = 1.5
 
 CONTENT_TYPE = "meta_feed"
 TARGET_SPEEDUP = 6.0
@@ -36,12 +43,7 @@ PRODUCTS = [
     ("Ceramic Mug", "Home", "stoneware", ["white"], 14.0),
     ("Bamboo Socks", "Socks", "bamboo", ["black"], 9.5),
 ]
-SEGMENTS = [
-    {"segment": "champions", "top_categories": ["Shirts", "Coats"]},
-    {"segment": "loyal", "top_categories": ["Shoes"]},
-    {"segment": "new", "top_categories": []},
-    {"segment": "at_risk", "top_categories": ["T-Shirts"]},
-]
+ANGLES = ["benefit", "sensory", "occasion", "detail"]  # four requests per product, as four segments were
 
 
 def _conversations(brand) -> list[list[dict]]:
@@ -49,13 +51,21 @@ def _conversations(brand) -> list[list[dict]]:
     return [
         FieldPrompt(
             CONTENT_TYPE, spec,
-            {"name": name, "category": category, "material": material, "colours": colours, "price": price,
-             "currency": "EUR"},
-            segment, brand, "https://example.com/p/{sku}",
-        ).conversation(0, 0, {})
+            {"name": name, "category": category, "material": material, "colours": colours, "sizes": [],
+             "price": price, "currency": "EUR"},
+            brand, "https://example.com/p/x",
+        ).conversation(angle)
         for name, category, material, colours, price in PRODUCTS
-        for segment in SEGMENTS
+        for angle in ANGLES
     ]
+
+
+def _rate(generator, conversations: list, max_new_tokens: int) -> float:
+    """Variants per second of one batched generate, after a warm-up batch."""
+    generator.generate(conversations, max_new_tokens, seed=0)
+    start = time.perf_counter()
+    generator.generate(conversations, max_new_tokens, seed=1)
+    return round(len(conversations) / (time.perf_counter() - start), 2)
 
 
 def _timed(generator, conversations: list, max_new_tokens: int) -> tuple[float, float]:
@@ -100,12 +110,16 @@ def _tokens_per_s(generator, conversations: list, max_new_tokens: int) -> dict:
 
 def main() -> dict:
     settings = get_settings()
-    generator = load_text_generator(settings.models_dir, settings.text_model, "cpu")
+    model = TextModel.configured(settings)
+    generator = model.load(settings.model_copy(update={"device": "cpu"}))
     conversations = _conversations(load_brand("demo"))[:settings.generation_batch_size]
-    batch = len(conversations)
+    previous = json.loads(PREVIOUS.read_text())["conversations"][:len(conversations)]
     max_new_tokens = CONTENT_TYPES[CONTENT_TYPE].fields[0].max_new_tokens
-    # A whole batch warms up kernels and the allocator, as the first batch of a nightly run does for the rest.
-    generator.generate(conversations, max_new_tokens, seed=0)
+    base = TextGenerator(default_model_dir(settings.models_dir), "cpu")
+    previous_rate = _rate(base, previous, max_new_tokens)
+    del base
+    copy_rate = _rate(generator, conversations, max_new_tokens)
+    batch = len(conversations)
 
     batched_s, single_s = _timed(generator, conversations, max_new_tokens)
     candidates = load_campaign(PROJECT_DIR / "campaigns" / "demo.yaml").candidates
@@ -115,7 +129,7 @@ def main() -> dict:
     tokens_cpu = _tokens_per_s(generator, conversations, max_new_tokens)
     tokens_cuda = None
     if torch.cuda.is_available():
-        gpu = load_text_generator(settings.models_dir, settings.text_model, "cuda")
+        gpu = model.load(settings.model_copy(update={"device": "cuda"}))
         tokens_cuda = _tokens_per_s(gpu, conversations, max_new_tokens) | {"gpu": torch.cuda.get_device_name()}
 
     prompt_tokens = [
@@ -123,9 +137,19 @@ def main() -> dict:
             ["input_ids"])
         for c in conversations
     ]
+    previous_tokens = [
+        len(generator.tokenizer(generator.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True))
+            ["input_ids"])
+        for c in previous
+    ]
     figures = {
         "device": "cpu",
         "model_version": generator.version,
+        "copy_model_variants_per_s": copy_rate,
+        "previous_variants_per_s": previous_rate,
+        "vs_previous": round(copy_rate / previous_rate, 2),
+        "target_vs_previous": TARGET_VS_PREVIOUS,
+        "previous_prompt_tokens_mean": round(sum(previous_tokens) / len(previous_tokens), 1),
         "content_type": CONTENT_TYPE,
         "variants": batch,
         "max_new_tokens": max_new_tokens,
@@ -147,6 +171,10 @@ def main() -> dict:
         # Other work on the machine slows the wall clock; the load average says how busy it was.
         "load_average_1m": round(os.getloadavg()[0], 2),
     }
+    print(f"copy model with short requests: {copy_rate} variants/s; before the corpus (base model, a worked "
+          f"example in every prompt): {previous_rate} variants/s: {figures['vs_previous']}x (target "
+          f"{TARGET_VS_PREVIOUS}x); prompt tokens {figures['prompt_tokens_mean']} against "
+          f"{figures['previous_prompt_tokens_mean']}")
     print(f"generation ({CONTENT_TYPE}, {batch} variants, CPU): batched "
           f"{figures['batched_variants_per_s']} variants/s, one at a time {figures['one_at_a_time_variants_per_s']} "
           f"variants/s: {figures['speedup']}x; best-of-{candidates}: {figures['best_of_n_speedup']}x "

@@ -1,12 +1,18 @@
 """Fine-tune the text model with LoRA.
 
-An example is one generation: the prompt conversation the model was asked and the text it should answer.
-Training teaches the model that answer through a low-rank adapter (peft LoRA) on every linear layer, with
-the loss on the answer's tokens only: the prompt is context, not something to imitate. The adapter is saved
-under `out_root`, in a folder named by its hash. How a trained model is judged (it writes held-out lines and
-the gate scores them) is adcraft/generation/evaluation.py.
+An example is one generation: the prompt conversation the model is asked and the text it should answer.
+Training teaches the model that answer through a low-rank adapter (peft LoRA) on every linear layer, with the
+loss on the answer's tokens only: the prompt is context, not something to imitate. Only those positions go
+through the output layer (49k words wide, the largest single cost of a step), batches are grouped by length so
+little is padding, and on a CPU with bfloat16 support the step runs under bf16 autocast.
+
+Training stops after `max_minutes` when asked to, leaving a checkpoint beside the output; the same call
+resumes from it. The finished adapter is saved under `out_root`, in a folder named by its hash, with its
+weights in float16 (half the bytes; generation merges them into the float32 model).
 """
 
+import hashlib
+import json
 import math
 import random
 import shutil
@@ -26,7 +32,8 @@ IGNORE = -100  # label of tokens the loss skips
 
 @dataclass(frozen=True)
 class Example:
-    item_id: str
+    key: str
+    """Where it comes from (a corpus line's file:line, a copy item's id, a brand file's row)."""
     conversation: list[dict]
     answer: str
 
@@ -54,51 +61,125 @@ def _collate(batch: list[tuple[list[int], list[int]]], pad_id: int, device: str)
             torch.tensor(labels, device=device))
 
 
+def answer_loss(model, input_ids, attention_mask, labels) -> torch.Tensor:
+    """Mean cross-entropy over the answer tokens, computing logits only where a label is learnt."""
+    causal = model.get_base_model() if hasattr(model, "get_base_model") else model
+    hidden = causal.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    targets = labels[:, 1:]
+    keep = targets != IGNORE
+    logits = causal.lm_head(hidden[:, :-1][keep])
+    return torch.nn.functional.cross_entropy(logits.float(), targets[keep])
+
+
+def _batches(encoded: list, batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Indices in batches of similar length (little padding), the batches in a random order."""
+    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
+    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _autocast(device: str, config: TrainConfig):
+    bf16 = config.bf16 and (device == "cuda" or torch.backends.mkldnn.is_available())
+    return torch.autocast(device_type="cuda" if device == "cuda" else "cpu", dtype=torch.bfloat16, enabled=bf16)
+
+
+def _work_key(base_dir: Path, encoded: list, config: TrainConfig) -> str:
+    digest = hashlib.sha256(json.dumps([str(base_dir), asdict(config)], sort_keys=True).encode())
+    for ids, labels in encoded:
+        digest.update(json.dumps([ids, labels]).encode())
+    return digest.hexdigest()[:16]
+
+
+def lora_config(model, config: TrainConfig):
+    """LoRA on every linear layer of the decoder's top `config.layers` layers (all of them when None)."""
+    from peft import LoraConfig
+
+    layers = model.model.layers
+    names = sorted({name.rsplit(".", 1)[-1] for name, module in layers[0].named_modules()
+                    if isinstance(module, torch.nn.Linear)})
+    chosen = list(range(len(layers)))[-config.layers:] if config.layers else None
+    return LoraConfig(r=config.rank, lora_alpha=config.alpha, lora_dropout=config.dropout, target_modules=names,
+                      layers_to_transform=chosen, task_type="CAUSAL_LM")
+
+
 def train_lora(base_dir: Path, examples: list[Example], config: TrainConfig, out_root: Path,
-               device: str = "auto", log=print) -> dict:
-    """Train a LoRA adapter on the examples and save it under out_root/<hash>; returns what was done."""
-    from peft import LoraConfig, get_peft_model  # heavy; only training needs it
+               device: str = "auto", log=print, max_minutes: float | None = None) -> dict:
+    """Train a LoRA adapter on the examples and save it under out_root/<hash>; returns what was done. With
+    max_minutes, it may stop early: then `finished` is False and the same call later resumes."""
+    from peft import get_peft_model, get_peft_model_state_dict, set_peft_model_state_dict
 
     device = pick_device(device)
     torch.manual_seed(config.seed)
     tokenizer = AutoTokenizer.from_pretrained(base_dir)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    model = AutoModelForCausalLM.from_pretrained(
-        base_dir, dtype=torch.bfloat16 if device == "cuda" else torch.float32
-    ).to(device)
-    model = get_peft_model(model, LoraConfig(
-        r=config.rank, lora_alpha=config.alpha, lora_dropout=config.dropout, target_modules="all-linear",
-        task_type="CAUSAL_LM",
-    ))
-
     encoded = [encode(tokenizer, e.conversation, e.answer) for e in examples]
     kept = [pair for pair in encoded if len(pair[0]) <= config.max_length]
     if not kept:
         raise ValueError(f"every example is longer than max_length={config.max_length} tokens")
-    steps = config.epochs * math.ceil(len(kept) / config.batch_size)
+
+    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32).to(device)
+    model = get_peft_model(model, lora_config(model, config))
+    per_epoch = math.ceil(len(kept) / config.batch_size)
+    steps = config.epochs * per_epoch
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=config.learning_rate)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1 - step / steps)  # linear decay
+    warmup = max(1, steps // 20)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, 1 - step / steps))
 
-    rng = random.Random(config.seed)
-    losses = []
+    out_root.mkdir(parents=True, exist_ok=True)
+    work = out_root / f".work-{_work_key(Path(base_dir), kept, config)}"
+    state = {"step": 0, "losses": [], "seconds": 0.0}
+    if (work / "checkpoint.pt").exists():
+        saved = torch.load(work / "checkpoint.pt", weights_only=False)
+        set_peft_model_state_dict(model, saved["adapter"])
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+        torch.set_rng_state(saved["rng"])  # dropout draws on, as if never stopped
+        state = saved["state"]
+        log(f"resuming at step {state['step']}/{steps}")
+
+    def checkpoint() -> None:
+        work.mkdir(exist_ok=True)
+        torch.save({"adapter": get_peft_model_state_dict(model), "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(), "state": state, "rng": torch.get_rng_state()},
+                   work / "checkpoint.tmp")
+        (work / "checkpoint.tmp").replace(work / "checkpoint.pt")
+
     started = time.perf_counter()
+    seconds_before = state["seconds"]
     model.train()
     for epoch in range(config.epochs):
-        order = rng.sample(kept, len(kept))
-        for start in range(0, len(order), config.batch_size):
-            input_ids, attention_mask, labels = _collate(order[start:start + config.batch_size], pad_id, device)
-            loss = model(input_ids=input_ids, attention_mask=attention_mask, labels=labels).loss
+        batches = _batches(kept, config.batch_size, random.Random(f"{config.seed}/{epoch}"))
+        for index, batch in enumerate(batches):
+            if epoch * per_epoch + index < state["step"]:
+                continue  # done before the resume
+            input_ids, attention_mask, labels = _collate([kept[i] for i in batch], pad_id, device)
+            with _autocast(device, config):
+                loss = answer_loss(model, input_ids, attention_mask, labels)
             loss.backward()
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
-            losses.append(round(loss.item(), 4))
-            log(f"epoch {epoch + 1}/{config.epochs} step {len(losses)}/{steps}: loss {losses[-1]:.3f}")
-    seconds = time.perf_counter() - started
+            state["step"] += 1
+            state["losses"].append(round(loss.item(), 4))
+            state["seconds"] = seconds_before + time.perf_counter() - started
+            if state["step"] % 10 == 0 or state["step"] == steps:
+                log(f"epoch {epoch + 1}/{config.epochs} step {state['step']}/{steps}: loss "
+                    f"{sum(state['losses'][-10:]) / len(state['losses'][-10:]):.3f}, {state['seconds'] / 60:.1f} min")
+            if max_minutes is not None and state["step"] < steps and \
+                    time.perf_counter() - started > 60 * max_minutes:
+                checkpoint()
+                log(f"stopped at step {state['step']}/{steps} after {max_minutes} minutes; run again to resume")
+                return {"finished": False, "step": state["step"], "steps": steps, "checkpoint": str(work)}
+            if config.checkpoint_every and state["step"] % config.checkpoint_every == 0:
+                checkpoint()
 
     # Saved under a temporary name, then renamed to its hash: a crash never leaves a half adapter.
-    out_root.mkdir(parents=True, exist_ok=True)
+    for parameter in trainable:
+        parameter.data = parameter.data.half()
     staging = out_root / f".partial-{uuid.uuid4().hex}"
     model.save_pretrained(staging)
     version = adapter_version(Path(base_dir), staging)
@@ -107,9 +188,36 @@ def train_lora(base_dir: Path, examples: list[Example], config: TrainConfig, out
         shutil.rmtree(staging)
     else:
         staging.rename(target)
+    shutil.rmtree(work, ignore_errors=True)
     return {
-        "version": version, "path": str(target), "base_path": str(base_dir), "device": device,
+        "finished": True, "version": version, "path": str(target), "base_path": str(base_dir), "device": device,
         "examples": len(kept), "skipped_too_long": len(encoded) - len(kept), "steps": steps,
-        "trainable_parameters": sum(p.numel() for p in trainable), "seconds": round(seconds, 1),
-        "losses": losses, "config": asdict(config),
+        "trainable_parameters": sum(p.numel() for p in trainable), "seconds": round(state["seconds"], 1),
+        "tokens": sum(len(ids) for ids, _ in kept) * config.epochs, "losses": state["losses"],
+        "config": asdict(config),
     }
+
+
+def mean_answer_loss(base_dir: Path, examples: list[Example], adapter_dir: Path | None = None,
+                     device: str = "auto", batch_size: int = 16) -> float:
+    """The mean per-token loss of the answers, with or without an adapter: how well a model predicts lines
+    it never trained on."""
+    device = pick_device(device)
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32).to(device)
+    if adapter_dir is not None:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, adapter_dir).merge_and_unload()
+    model.eval()
+    encoded = [encode(tokenizer, e.conversation, e.answer) for e in examples]
+    total, tokens = 0.0, 0
+    with torch.inference_mode():
+        for start in range(0, len(encoded), batch_size):
+            batch = encoded[start:start + batch_size]
+            input_ids, attention_mask, labels = _collate(batch, pad_id, device)
+            count = int((labels[:, 1:] != IGNORE).sum())
+            total += answer_loss(model, input_ids, attention_mask, labels).item() * count
+            tokens += count
+    return round(total / max(tokens, 1), 4)

@@ -7,7 +7,6 @@ from prefect import task
 from prefect.cache_policies import INPUTS
 
 from adcraft.checks.pii import known_pii_from_warehouse
-from adcraft.copy.prompts import load_history
 from adcraft.generation.plan import (
     Chunk,
     TextModel,
@@ -37,18 +36,18 @@ is sampled from its own seed."""
 def generate_copy(
     batch_id: str, brand_name: str, variants: int, link_template: str, candidates: int | None = None
 ) -> dict:
-    """Reads marts.briefs, earlier approved copy (worked examples) and raw.customers (names the gate looks for);
-    replaces the batch's rows in content.copy_items and registers the model in ops.model_registry."""
+    """Reads marts.briefs and raw.customers (names the gate looks for); replaces the batch's rows in
+    content.copy_items and registers the model in ops.model_registry (on first use, the copy model the project
+    ships, as champion)."""
     settings = get_settings()
     brand = load_brand(brand_name)
     with warehouse() as con:
         briefs = con.execute(sql("content/briefs_to_write"), {"batch_id": batch_id}).fetchall()
-        history = load_history(con, batch_id)
         known_pii = known_pii_from_warehouse(con)
 
-    jobs = plan_jobs(briefs, brand, variants, link_template, candidates)
-    slots = plan_slots(jobs, history)
     model = TextModel.configured(settings)
+    jobs = plan_jobs(briefs, brand, variants, link_template, candidates)
+    slots = plan_slots(jobs, model.examples, brand_name)
     batches, chunks = plan_chunks(jobs, slots, batch_id, settings.generation_batch_size, settings.seed)
     shard = generate_shard.with_options(result_storage=settings.results_dir)
     outputs: list[list[str]] = []

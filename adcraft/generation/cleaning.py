@@ -49,7 +49,7 @@ def _shorten(text: str, max_chars: int) -> str:
 
 
 def whole_sentences(text: str) -> str:
-    """The text up to its last sentence end, or "" when it has none: a sentence meant to be joined to others
-    (a product description's) must not stop mid-way, where the model ran out of tokens."""
+    """The text up to its last sentence end, or "" when it has none: a paragraph must not stop mid-way, where
+    the model ran out of tokens."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     return text[: ends[-1]].strip() if ends else ""

@@ -1,62 +1,67 @@
-"""What `adcraft train text` learns from and is judged on: the generations behind approved copy of the training
-products, and the newest lines of the held-out products with the prompts they were made from."""
+"""What `adcraft train text` learns from, and what it is judged on.
+
+- The copy corpus (corpus/): each line is an example, asked exactly as generation asks (the field's request
+  for that product, voice and angle). Whole categories are held out (HOLDOUT_CATEGORIES), and one product
+  in ten of the others (by a hash of its sku): the model never sees them, and they are what it is judged on.
+- A brand's own past copy (`--examples FILE`): a Google Ads Editor export of its ads, or a CSV of product,
+  field and line (brand_examples.py).
+- The warehouse's approved copy: the generations behind lines the policy or a person approved.
+"""
 
 import hashlib
 import json
 
+from adcraft.copy.corpus import CorpusLine, corpus_hash, load_corpus
+from adcraft.copy.prompts import FieldPrompt
 from adcraft.generation.evaluation import HeldOutLine
 from adcraft.kernel.channels import CONTENT_TYPES
+from adcraft.kernel.config import load_brand
 from adcraft.kernel.db import sql, warehouse
-from adcraft.kernel.errors import TrainingDataError
 from models.text_finetune import Example
 
-
-def _known(content_type: str, field: str) -> bool:
-    spec = CONTENT_TYPES.get(content_type)
-    return spec is not None and spec.field(field) is not None
-
-
-def held_out_lines(con, held_out_pct: int) -> list[HeldOutLine]:
-    """The newest model-written lines of the held-out products (by a hash of the sku), with their prompts."""
-    rows = con.execute(sql("training/held_out"), {"held_out_pct": held_out_pct}).fetchall()
-    # Lines of content types or fields that no longer exist cannot be composed or scored any more.
-    return [
-        HeldOutLine(ct, field, [json.loads(p) for p in prompts], json.loads(product),
-                    None if CONTENT_TYPES[ct].per_product else json.loads(segment), link, brand, approve_at)
-        for ct, field, _sku, prompts, product, segment, link, brand, approve_at in rows if _known(ct, field)
-    ]
+HOLDOUT_CATEGORIES = ("confectionery", "garden", "pets")
+"""Corpus categories the copy model never trains on: its figures on them are the figures for a shop whose
+products the corpus never saw."""
+HOLDOUT_PRODUCT_SHARE = 10
+"""One product in this many of the other categories is held out too (by a hash of its sku)."""
+LINK = "https://shop.example.com/p/{sku}"
 
 
-def training_data(held_out_pct: int, min_quality: float, max_examples: int) -> dict:
-    """Generations behind approved lines of the training products, and the newest lines of the held-out
-    products with the prompts they were made from."""
-    params = {"held_out_pct": held_out_pct}
-    with warehouse() as con:
-        examples = con.execute(
-            sql("training/examples"), {**params, "min_quality": min_quality, "max_examples": max_examples}
-        ).fetchall()
-        lines = held_out_lines(con, held_out_pct)
-    if not examples:
-        raise TrainingDataError(
-            "No approved copy to learn from outside the held-out products. Run the nightly flow first "
-            "(`adcraft demo`, `adcraft run CAMPAIGN --date ...`), approve items, or lower --min-quality."
-        )
-    if not lines:
-        raise TrainingDataError(
-            f"No held-out lines: no product with model-written copy falls in the held-out {held_out_pct}% "
-            "split. Raise --held-out-pct, or generate copy for more products first."
-        )
-    train = [Example(item_id, json.loads(prompt), answer) for item_id, prompt, answer, _, _ in examples]
-    digest = hashlib.sha256(json.dumps(
-        [[e.item_id, e.conversation, e.answer] for e in train] + [[x.content_type, x.prompts] for x in lines],
-        sort_keys=True,
-    ).encode()).hexdigest()
+def held_out_product(line: CorpusLine) -> bool:
+    if line.category in HOLDOUT_CATEGORIES:
+        return True
+    return int(hashlib.md5(line.sku.encode()).hexdigest(), 16) % HOLDOUT_PRODUCT_SHARE == 0
+
+
+def corpus_example(line: CorpusLine) -> Example:
+    """A corpus line as a training example: the request generation would send for it, and the line."""
+    spec = CONTENT_TYPES[line.content_type].field(line.field)
+    prompt = FieldPrompt(line.content_type, spec, line.facts(), load_brand(line.voice), LINK.format(sku=line.sku))
+    return Example(line.where, prompt.conversation(line.angle), line.text)
+
+
+def corpus_data(lines: tuple[CorpusLine, ...] | None = None) -> dict:
+    """The corpus split into training examples and held-out lines, with a snapshot that says exactly which."""
+    lines = lines if lines is not None else load_corpus()
+    train = [line for line in lines if not held_out_product(line)]
+    held = [line for line in lines if held_out_product(line)]
     snapshot = {
-        "train_examples": len(train), "train_items": len({e.item_id for e in train}),
-        "by_people": len({row[0] for row in examples if row[3]}), "held_out_lines": len(lines),
-        "held_out_products": len({line.product["sku"] for line in lines}), "held_out_pct": held_out_pct,
-        "min_quality": min_quality, "sha256": digest,
+        "corpus_sha256": corpus_hash(lines), "corpus_lines": len(lines), "train_examples": len(train),
+        "held_out_lines": len(held), "held_out_categories": list(HOLDOUT_CATEGORIES),
+        "held_out_products": sorted({line.sku for line in held}),
     }
-    return {"examples": train, "held_out": lines, "snapshot": snapshot}
+    return {"examples": [corpus_example(line) for line in train],
+            "held_out": [HeldOutLine.from_corpus(line) for line in held], "snapshot": snapshot}
 
 
+def history_examples(min_quality: float, max_examples: int) -> list[Example]:
+    """The generations behind approved lines: people's approvals first, then the policy's best."""
+    with warehouse() as con:
+        rows = con.execute(sql("training/examples"), {
+            "held_out_pct": 0, "min_quality": min_quality, "max_examples": max_examples}).fetchall()
+    return [Example(item_id, json.loads(prompt), answer) for item_id, prompt, answer, _, _ in rows]
+
+
+def examples_hash(examples: list[Example]) -> str:
+    return hashlib.sha256(json.dumps([[e.key, e.conversation, e.answer] for e in examples],
+                                     sort_keys=True).encode()).hexdigest()

@@ -22,6 +22,9 @@ class FieldSpec:
     """The campaign's product link is part of the line (the template slots it in after generation)."""
     keep: int | None = None
     """Lines kept per brief; None keeps the campaign's `variants`."""
+    model_lines: int | None = None
+    """Lines the model writes per brief beside every fact line the template writes (bullets); None: the
+    model writes what `keep` leaves after the fact lines."""
     min_lines: int = 1
     max_lines: int = 1
     """How many lines of this field one item takes; above 1 the item holds a list (RSA headlines)."""
@@ -67,15 +70,16 @@ CONTENT_TYPES: dict[str, ContentType] = {
             FieldSpec("headline", 40, min_chars=10, max_new_tokens=20),
         )),
         ContentType("product_description", "product_page", "Product description", (
-            FieldSpec("paragraph", 1000, min_words=60, max_words=150, max_new_tokens=40, keep=1),
-            FieldSpec("bullet", 80, min_chars=3, min_lines=3, max_lines=5, from_facts=True, names_product=False),
+            FieldSpec("paragraph", 1000, min_words=30, max_words=150, max_new_tokens=128, keep=1),
+            FieldSpec("bullet", 80, min_chars=3, max_new_tokens=24, min_lines=3, max_lines=6, model_lines=2,
+                      names_product=False),
         ), per_product=True),
         ContentType("email", "email", "Email subject and preheader", (
             FieldSpec("subject", 50, min_chars=15, max_new_tokens=28),
             FieldSpec("preheader", 100, min_chars=40, max_new_tokens=40, names_product=False),
         )),
         ContentType("sms", "sms", "SMS message", (
-            FieldSpec("text", 160, min_chars=40, gsm7=True, max_new_tokens=56, link=True),
+            FieldSpec("text", 160, min_chars=40, gsm7=True, max_new_tokens=40, link=True),
         )),
     )
 }

@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     """Converted and trained models; defaults to HOME/models."""
 
     text_model: Path | None = None
-    """A local Hugging Face model directory to use instead of the default SmolLM2-135M-Instruct."""
+    """A local Hugging Face model directory to use instead of the copy model the project ships."""
+    corpus_dir: Path | None = None
+    """The copy corpus's folder of *.jsonl files (corpus/README.md); defaults to corpus/copy in the project."""
     banner_illustrations: bool = True
     """False draws the brand motif in the illustration box: no OpenMoji picture, so no credit to carry."""
     image_model: Path | None = None
@@ -71,6 +73,10 @@ class Settings(BaseSettings):
     @property
     def warehouse(self) -> Path:
         return self.warehouse_path or self.home / "warehouse.duckdb"
+
+    @property
+    def corpus_path(self) -> Path:
+        return self.corpus_dir or PROJECT_DIR / "corpus" / "copy"
 
     @property
     def models_dir(self) -> Path:

@@ -60,7 +60,7 @@ def test_list_fields_take_at_most_the_channel_maximum():
          'text: "😀" not in the GSM-7 alphabet'),
         ("product_description", {"paragraph": ["The Linen Shirt is soft. It costs 39.00 EUR."],
                                  "bullet": ["Material: linen", "Colours: navy, sand", "Price: 39.00 EUR"]},
-         "paragraph: 9 words, under the 60 needed for product_description.paragraph"),
+         "paragraph: 9 words, under the 30 needed for product_description.paragraph"),
         ("product_description", {"paragraph": [PARAGRAPH], "bullet": ["Material: linen", "Price: 39.00 EUR"]},
          "bullets: List should have at least 3 items"),
     ],

@@ -107,14 +107,16 @@ def test_every_brief_has_the_lines_its_content_type_keeps(in_run_home):
                                                          for f in CONTENT_TYPES[ct].fields}
     for content_type, field, count, models, parts in lines:
         spec = CONTENT_TYPES[content_type].field(field)
-        expected = (spec.min_lines, spec.max_lines) if spec.from_facts else (spec.keep or 1,) * 2  # variants: 1
-        assert expected[0] <= count <= expected[1], (content_type, field, count)
-        # What the model wrote keeps its generations (a paragraph is four); what the template wrote has none.
-        model_lines = [p for m, p in zip(models, parts) if m != FACTS_MODEL]
-        assert all(p == (4 if field == "paragraph" else 1) for p in model_lines), (content_type, field, parts)
-        assert all(p == 0 for m, p in zip(models, parts) if m == FACTS_MODEL)
+        model_lines = [p for m, p in zip(models, parts, strict=True) if m != FACTS_MODEL]
+        if spec.model_lines is not None:  # bullets: every fact line, and the model's own
+            assert len(model_lines) == spec.model_lines and spec.min_lines <= count <= spec.max_lines
+        else:
+            assert count == (spec.keep or 1), (content_type, field, count)  # variants: 1
+        # What the model wrote keeps the generation it came from; what the template wrote has none.
+        assert all(p == 1 for p in model_lines), (content_type, field, parts)
+        assert all(p == 0 for m, p in zip(models, parts, strict=True) if m == FACTS_MODEL)
         # With variants: 1 the Meta headline and the email subject are the template's line from the name.
-        facts_fill_it = spec.from_facts or (content_type, field) in {("meta_feed", "headline"), ("email", "subject")}
+        facts_fill_it = (content_type, field) in {("meta_feed", "headline"), ("email", "subject")}
         assert facts_fill_it == (not model_lines), (content_type, field, models)
 
 

@@ -56,13 +56,22 @@ def test_a_configured_model_directory_must_be_a_hugging_face_model(tmp_path):
         load_text_generator(tmp_path, override=tmp_path)
 
 
-def test_without_a_promoted_champion_generation_uses_the_default_model(adcraft_home):
+def test_without_a_promoted_champion_the_loader_uses_the_base_model(adcraft_home):
     """Models generation merely used are registered too (tasks/generate.py), but only promotion makes a
-    champion (tests/test_text_finetune.py loads a promoted one)."""
+    champion (tests/models/test_text_finetune.py loads a promoted one, and the shipped one)."""
     with warehouse() as con:
         con.execute("INSERT INTO ops.model_registry (model_version, kind, source, path) "
                     "VALUES ('elsewhere@1', 'text', 'configured', '/elsewhere')")
     assert load_text_generator(get_settings().models_dir).version.startswith("smollm2-135m-instruct@")
+
+
+def test_on_first_use_generation_writes_with_the_shipped_copy_model(adcraft_home):
+    from adcraft.generation.plan import TextModel
+
+    model = TextModel.configured(get_settings())
+    assert model.corpus_trained and model.examples == 0 and "+lora@" in model.version
+    assert model.champion["model_version"] == model.version  # registered and promoted in the warehouse
+    assert model.load(get_settings()).version == model.version
 
 
 def test_with_a_one_token_nucleus_generation_writes_what_transformers_generate_does(generator):
