@@ -37,55 +37,98 @@ def image(
     typer.echo(measure_generator.fn(result["weights"], str(out))["summary"])
 
 
-@app.command(short_help="Fine-tune the copy model with LoRA on approved copy; it replaces the current model "
-                        "only if it does better on held-out products.")
+@app.command(short_help="Train the editor judge, the gate's 'would we ship this' check.")
+def judge(
+    epochs: Annotated[int, typer.Option(help="Passes over the training pairs.")] = 3,
+    out: Annotated[Path, typer.Option(
+        file_okay=False,
+        help="Where to write it; defaults to models/weights/editor-judge, which the gate uses.")] = None,
+):
+    """Train the editor judge on the copy corpus (positives), people's labels on real model lines, hand-written
+    bad lines and systematic negatives (corpus/judge/; adcraft/checks/judge_data.py), choose its threshold on
+    a share of products it never trained on, and write it with its data hash, config and figures
+    (training.json). About 10 minutes on 2 CPU cores. The held-out editor set (tests/data/editor_set.jsonl) is
+    never trained on: `python -m bench.editor_eval` measures the gate on it."""
+    from models.judge import JudgeConfig
+    from tasks.train_judge import train_editor_judge
+
+    result = train_editor_judge.fn(JudgeConfig(epochs=epochs), str(out) if out else None, log=typer.echo)
+    v = result["validation"]
+    typer.echo(f"{result['version']}: threshold {result['threshold']:.3f}; on held-out products it approves "
+               f"{v['good_recall']:.0%} of good lines and holds {v['bad_held_share']:.0%} of bad ones "
+               f"({result['seconds']:.0f} s)")
+
+
+@app.command(short_help="Fine-tune the copy model with LoRA on the copy corpus, a brand's past copy and approved "
+                        "copy; it replaces the current model only if it does better on held-out products.")
 def text(
     epochs: Annotated[int, typer.Option(help="Passes over the training examples.")] = TrainConfig.epochs,
     batch_size: Annotated[int, typer.Option(help="Examples per optimiser step.")] = TrainConfig.batch_size,
     learning_rate: Annotated[float, typer.Option()] = TrainConfig.learning_rate,
     rank: Annotated[int, typer.Option(help="LoRA rank (alpha is twice the rank).")] = TrainConfig.rank,
-    held_out_pct: Annotated[int, typer.Option(
-        min=1, max=99, help="Share of products (by a hash of the sku) never trained on; evaluated on.")] = 25,
+    corpus: Annotated[bool, typer.Option(help="Learn from the copy corpus (corpus/).")] = True,
+    examples: Annotated[list[Path], typer.Option(
+        "--examples", exists=True, dir_okay=False,
+        help="A brand's past copy: a Google Ads Editor export, or a CSV of product, field and line. Repeat for "
+             "several files. Rows that cannot be used are reported and skipped.")] = None,
+    brand: Annotated[str, typer.Option(help="The brand (brands/<name>.yaml) whose voice --examples are in.")] = "demo",
+    history: Annotated[bool, typer.Option(help="Learn from copy approved in the warehouse.")] = True,
     min_quality: Annotated[float, typer.Option(
-        min=0, max=1, help="Lowest policy quality score of an auto-approved item to learn from; "
-                           "items a person approved are always used.")] = 0.75,
-    max_examples: Annotated[int, typer.Option(min=1, help="At most this many examples, people's first.")] = 2000,
-    samples: Annotated[int, typer.Option(min=1, help="Answers per held-out brief and model.")] = 2,
+        min=0, max=1, help="Lowest policy quality score of an auto-approved line to learn from; "
+                           "lines a person approved are always used.")] = 0.75,
+    max_examples: Annotated[int, typer.Option(min=1, help="At most this many approved lines, people's first.")] = 2000,
+    eval_lines: Annotated[int, typer.Option(min=1, help="Held-out lines each model writes to be judged.")] = 300,
+    minutes: Annotated[float, typer.Option(
+        min=1, help="Stop after this many minutes with a checkpoint; the same command resumes.")] = None,
+    ship: Annotated[bool, typer.Option(
+        help="Train the copy model the project ships, on the corpus alone, and write it to "
+             "models/weights/copy-lora (make train-copy-model).")] = False,
     base_model: Annotated[Path, typer.Option(
         help="Model folder to train on; defaults to ADCRAFT_TEXT_MODEL, else SmolLM2-135M-Instruct.",
         exists=True, file_okay=False)] = None,
 ):
-    """Fine-tune the copy model with LoRA on approved copy (people's approvals first, then the policy's
-    best), holding out a share of products. The current model (the champion) and the new one (the
-    challenger) then write copy for the held-out briefs with the same seeds, and the gate scores it under
-    each campaign's policy. The challenger replaces the champion for nightly runs only if its first-pass
-    auto-approval rate is higher and its distinct-2 at most 0.05 lower. Either way it is recorded in
-    ops.model_registry, with its adapter, training.json and evaluation.json under
-    $ADCRAFT_MODEL_CACHE/text-lora/. Takes minutes on a CPU at demo scale."""
+    """Fine-tune the copy model with LoRA: on the copy corpus (whole categories and one product in ten held
+    out), on a brand's past copy (--examples), and on copy approved in the warehouse. The current model (the
+    champion) and the new one (the challenger) then write copy for the held-out products with the same seeds,
+    and the gate scores it. The challenger replaces the champion only if its first-pass auto-approval rate is
+    higher and its distinct-2 at most 0.05 lower. Either way it is recorded in ops.model_registry, with its
+    adapter, training.json and evaluation.json under $ADCRAFT_MODEL_CACHE/text-lora/. On 2 CPU cores a full
+    round on the corpus takes most of an hour; --minutes splits it into runs that resume."""
     from adcraft.operations.prefect_env import configure_prefect
 
     configure_prefect()
+    from adcraft.cli.main import explained_errors
     from adcraft.kernel.errors import TrainingDataError
     from flows.train_text import train_text
 
     try:
-        result = train_text(
-            epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, rank=rank, held_out_pct=held_out_pct,
-            min_quality=min_quality, max_examples=max_examples, samples=samples,
-            base_model=str(base_model) if base_model else None,
-        )
+        with explained_errors():
+            result = train_text(
+                epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, rank=rank, corpus=corpus,
+                examples=[str(p) for p in examples or []], brand=brand, history=history, min_quality=min_quality,
+                max_examples=max_examples, eval_lines=eval_lines, max_minutes=minutes, ship=ship,
+                base_model=str(base_model) if base_model else None,
+            )
     except TrainingDataError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
-    data, training, promotion = result["data"], result["training"], result["promotion"]
-    typer.echo(f"trained on {data['train_examples']} generations behind {data['train_items']} approved lines "
-               f"({data['by_people']} approved by people) in "
-               f"{training['seconds']:.0f} s on {training['device']}, final loss {training['final_loss']:.3f}")
-    typer.echo(f"held-out: {data['held_out_lines']} lines of {data['held_out_products']} products")
-    for role in ("champion", "challenger"):
-        figures = result["evaluation"][role]
-        typer.echo(f"  {role:<10} approval {figures['approval_rate']:.0%}, distinct-2 {figures['distinct_2']:.2f}"
+    data, training = result["data"], result["training"]
+    for row in data.get("skipped_rows", []):
+        typer.echo(f"skipped {row}")
+    if not training["finished"]:
+        typer.echo(f"stopped at step {training['step']} of {training['steps']}; run the same command to resume")
+        return
+    typer.echo(f"trained on {data['train_examples']} examples (corpus {data['corpus_used']}, brand "
+               f"{data['brand_examples']}, approved history {data['history_examples']}) in "
+               f"{training['seconds'] / 60:.1f} min on {training['device']}, final loss {training['final_loss']:.3f}")
+    for role, figures in result["evaluation"].items():
+        typer.echo(f"  {role:<10} approval {figures['approval_rate']:.0%} (held-out categories "
+                   f"{figures['held_out_categories']['approval_rate']:.0%}), distinct-2 {figures['distinct_2']:.2f}"
                    f"  {figures['version']}")
+    if ship:
+        typer.echo(f"shipped: {result['shipped']['path']}")
+        return
+    promotion = result["promotion"]
     verdict = "promoted: generation uses it from now on" if promotion["promoted"] else \
         "not promoted: it stays a challenger and generation keeps the champion"
     typer.echo(f"{promotion['challenger']}: {verdict}")

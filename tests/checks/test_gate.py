@@ -56,13 +56,16 @@ def assert_passes(content_type, field, text):
 
 
 def test_fact_lines_are_checked_as_facts_not_as_ad_lines():
-    bullets = check("Price: 39.00 EUR", "product_description", field="bullet")
-    assert {"quality", "relevance", "near_duplicate"}.isdisjoint(bullets)  # no ad line: it need not name the product
+    def fact(text: str, product: dict) -> dict:
+        item = CopyCandidate("f", "product_description", "bullet", text, product, from_facts=True)
+        return {r.check_name: r for r in check_copy([item], BRAND, PII)}
+
+    bullets = fact("Price: 39.00 EUR", PRODUCT)
+    assert {"quality", "relevance", "near_duplicate", "editor"}.isdisjoint(bullets)  # it need not name the product
     assert all(r.passed for r in bullets.values()), bullets
     # Still facts from untrusted product data: a banned word in the record fails the line.
-    banned = check("Material: luxury linen", "product_description", field="bullet",
-                   product={"material": "luxury linen"})
-    assert not banned["brand_rules"].passed
+    assert not fact("Material: luxury linen", {**PRODUCT, "material": "luxury linen"})["brand_rules"].passed
+
 
 def test_a_line_written_from_facts_is_checked_as_a_fact_not_as_an_ad_line():
     text = "Linen Shirt, 39.00 EUR"

@@ -2,9 +2,11 @@
 -- Any failed hard check rejects; otherwise the weakest soft score decides (and is named), so one strong
 -- score cannot hide a weak one (an off-topic line with perfect grammar):
 -- >= $approve_at approved, >= $review_at needs_review, else rejected. Items with no soft score go to
--- review rather than being approved blind. Items a person has decided are left alone.
+-- review rather than being approved blind. Items a person has decided are left alone. The editor judge's
+-- version is stored with each decision.
 -- The caller first deletes the batch's 'policy:%' rows (DuckDB takes parameters in one statement only).
-INSERT INTO content.decisions (item_id, batch_id, item_kind, decision, quality, reasons, policy_version, decided_by)
+INSERT INTO content.decisions (item_id, batch_id, item_kind, decision, quality, reasons, policy_version, decided_by,
+                               judge_version)
 WITH items AS (
     SELECT
         item_id,
@@ -15,7 +17,8 @@ WITH items AS (
         coalesce(list(check_name || ': ' || coalesce(reason, 'failed') ORDER BY check_name)
                  FILTER (WHERE hard AND NOT passed), []) AS hard_reasons,
         coalesce(list(check_name || ': ' || reason ORDER BY check_name)
-                 FILTER (WHERE NOT hard AND reason IS NOT NULL), []) AS soft_notes
+                 FILTER (WHERE NOT hard AND reason IS NOT NULL), []) AS soft_notes,
+        any_value(model_version) FILTER (WHERE check_name = 'editor') AS judge_version
     FROM content.scores
     WHERE batch_id = $batch_id
     GROUP BY item_id
@@ -50,7 +53,8 @@ SELECT
             d.soft_notes)
     END,
     $policy_version,
-    'policy:' || $policy_version
+    'policy:' || $policy_version,
+    d.judge_version
 FROM decided d
 LEFT JOIN content.banners b ON b.item_id = d.item_id
 WHERE NOT EXISTS (
