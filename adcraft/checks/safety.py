@@ -77,6 +77,7 @@ HARMFUL = {  # what the reason calls it -> its pattern; all of them fail the saf
     "hateful or demeaning language": any_of(LEX["hate_patterns"]),
     "violent language": any_of(LEX["violence_patterns"]),
     "sexual or drug content": SEXUAL,
+    "insults or mocks the reader": any_of(LEX["insult_patterns"]),
 }
 
 

@@ -71,6 +71,36 @@ def test_ordinary_words_are_not_swearing_or_violence(text):
     result = check(text)["safety"]
     assert result.passed, result.reason
 
+@pytest.mark.parametrize(
+    "text,insult",
+    [
+        ("Your feet are ugly, hide them in the Linen Shirt in navy.", "your feet are ugly"),
+        ("Stop looking like a slob: the Linen Shirt in navy.", "slob"),
+        ("The Linen Shirt in navy is soft, unlike your brain.", "unlike your brain"),
+        ("The Linen Shirt in navy, because your partner thinks you're pathetic.", "you're pathetic"),
+        ("A Linen Shirt for people who aren't stupid.", "aren't stupid"),
+        ("Tea towels even your lazy flatmate will use.", "your lazy"),
+    ],
+)
+def test_insulting_the_reader_fails_safety(text, insult):
+    result = check(text)["safety"]
+    assert not result.passed and f'insults or mocks the reader: "{insult}"' in result.reason
+
+
+@pytest.mark.parametrize(
+    "text,product",
+    [
+        ("Retire your tired old trainers: the Linen Shirt in navy is here.", None),
+        ("Unlike your old shirt, the Linen Shirt in navy keeps its shape.", None),
+        ("Full-fat Greek yoghurt for slow breakfasts, 500 g.", {"name": "Greek Yoghurt", "category": "dairy"}),
+        ("A fat quarter bundle for your next quilt, ten prints.", {"name": "Fat Quarter Bundle"}),
+    ],
+)
+def test_copy_that_talks_to_the_reader_is_no_insult(text, product):
+    result = check(text, product=product)["safety"] if product else check(text)["safety"]
+    assert result.passed, result.reason
+
+
 def test_a_superlative_no_one_can_prove_fails_safety():
     result = check("The Linen Shirt in navy: the most comfortable shirt you will own.")["safety"]
     assert not result.passed and 'makes a claim an ad may not make: "the most comfortable"' in result.reason
