@@ -3,8 +3,12 @@
 One run of a tiny campaign (two products, one segment, meta_feed and sms, one banner size). The batch the
 day before, to diff against, is that batch copied with SQL, with one line changed, one gone and one extra
 (a second run of the flow would double the fixture's time). Each test module works on its own copy.
+
+For many items, synthetic_batch writes a batch with SQL alone (22 items a product, no model), which the scale
+benchmark (bench/review_scale.py) uses too.
 """
 
+import re
 import shutil
 from contextlib import contextmanager
 from datetime import date
@@ -106,6 +110,12 @@ def log_in(client, name: str) -> None:
     assert response.status_code == 303, response.text
 
 
+def previewed(html: str) -> list[str]:
+    """The items ("<item id>:<sha256>") a bulk approve's preview would approve, from its confirm form."""
+    found = re.search(r'name="items" value="([^"]*)"', html)
+    return found.group(1).split() if found else []
+
+
 def csrf_from(html: str) -> str:
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
@@ -161,3 +171,141 @@ def clean_sms(item_id: str) -> str:
     product = json.loads(product)
     return (f"The {product['name']} is back for you. {float(product['price']):.2f} {product['currency']}: "
             f"{link.format(sku=product['sku'])}")
+
+
+# A batch made with SQL, for the scale benchmark (bench/review_scale.py) and the tests of a long evening: 22
+# items per product (a search ad, and per segment a Meta feed ad, an email, an SMS and two banners). Every
+# line passes its hard checks; about one in eight is approved by the policy, the rest wait for review with a
+# quality of 0.60 to 0.74, and each product's lines share a product-level reason. No model runs.
+SCALE_LINK = "https://shop.example.com/p/{sku}"
+SCALE_CHECKS_SQL = """
+INSERT INTO content.scores (item_id, batch_id, check_name, hard, passed, score, reason)
+SELECT item_id, $batch_id, check_name, hard, true, CASE WHEN hard THEN 1.0 ELSE quality END,
+       CASE WHEN check_name = 'relevance'
+            THEN 'only loosely about "' || name || '" (similarity 0.31 to its description)' END
+FROM (SELECT c.item_id, json_extract_string(b.product, '$.name') AS name,
+             0.60 + (hash(c.item_id) % 15) / 100 + CASE WHEN hash(c.item_id) % 8 = 0 THEN 0.2 ELSE 0 END AS quality
+      FROM content.copy_items c JOIN marts.briefs b USING (batch_id, brief_id) WHERE c.batch_id = $batch_id
+      UNION ALL
+      SELECT item_id, headline, 1.0 FROM content.banners WHERE batch_id = $batch_id)
+CROSS JOIN (VALUES ('safety', true), ('grounding', true), ('quality', false), ('relevance', false))
+    AS k(check_name, hard)
+"""
+SCALE_DECISIONS_SQL = """
+INSERT INTO content.decisions (item_id, batch_id, item_kind, decision, quality, reasons, policy_version, decided_by)
+SELECT item_id, $batch_id, CASE WHEN item_id LIKE 'ban\\_%' ESCAPE '\\' THEN 'banner' ELSE 'copy' END,
+       CASE WHEN min(score) FILTER (NOT hard) >= 0.75 THEN 'approved' ELSE 'needs_review' END,
+       min(score) FILTER (NOT hard),
+       CASE WHEN min(score) FILTER (NOT hard) >= 0.75 THEN []
+            ELSE [printf('lowest soft score quality %.2f is below the 0.75 approval bar', min(score) FILTER (NOT hard)),
+                  'relevance: ' || any_value(reason) FILTER (check_name = 'relevance')] END,
+       'v1', 'policy:v1'
+FROM content.scores WHERE batch_id = $batch_id GROUP BY item_id
+"""
+_ADJECTIVES = ["Harbour", "Highland", "Lantern", "Fjord", "Meadow", "Summit", "Coastal", "Birch", "Ember", "Drift",
+               "Granite", "Willow", "Tundra", "Solstice"]
+_GOODS = [("Linen", "Shirt", "Shirts"), ("Merino", "Sweater", "Knitwear"), ("Cotton", "Pyjama Set", "Sleepwear"),
+          ("Canvas", "Tote", "Bags"), ("Wool", "Beanie", "Hats"), ("Denim", "Jacket", "Jackets"),
+          ("Fleece", "Hoodie", "Sweatshirts")]
+
+
+def _scale_products(count: int) -> list[dict]:
+    products = []
+    for i in range(count):
+        material, noun, category = _GOODS[i % len(_GOODS)]
+        adjective = _ADJECTIVES[(i // len(_GOODS)) % len(_ADJECTIVES)]
+        name = f"{adjective} {material} {noun}" + (f" {i // 98 + 1}" if i >= 98 else "")
+        products.append({"sku": f"SC-{i + 1:04d}", "name": name, "category": category, "brand": "Nordwind",
+                         "price": 19.0 + (i * 7) % 80, "currency": "EUR", "material": material,
+                         "colours": ["oat", "navy"], "sizes": ["S", "M", "L"], "stock": 40 + i,
+                         "description": f"{name} in oat, built to last season after season.",
+                         "price_before_drop": None, "selection": "top_sellers"})
+    return products
+
+
+def _scale_lines(p: dict, segment: str) -> dict[str, list[str]]:
+    """content type -> field -> lines, for one product and segment."""
+    name, category, price = p["name"], p["category"], p["price"]
+    return {
+        "meta_feed": {"primary_text": [f"Meet the {name}: {p['material'].lower()}, easy care and built to last. "
+                                       f"Made for {segment} like you."],
+                      "headline": [f"The {name}"[:40]]},
+        "email": {"subject": [f"Your new {name}"[:50]],
+                  "preheader": [f"{p['material']} in oat or navy, built to last season after season."]},
+        "sms": {"text": [f"The {name} is here for {price:.2f} EUR: {SCALE_LINK.format(sku=p['sku'])}"]},
+        "google_rsa": {"headline": [name[:30], f"Shop {category}"[:30], "Built to last, easy care",
+                                    f"New {category} in stock"[:30], f"From {price:.0f} EUR"],
+                       "description": [f"The {name} in {p['material'].lower()}, made for every day."[:90],
+                                       "Easy care and built to last. Order today, with you in two days.",
+                                       f"Find your size of the {name} online, from S to L."[:90]]},
+    }
+
+
+def _item_id(kind: str, *key) -> str:
+    """An id like the flow's: its kind and 16 hex digits."""
+    import hashlib
+
+    return f"{kind}_{hashlib.sha256('|'.join(map(str, key)).encode()).hexdigest()[:16]}"
+
+
+def synthetic_batch(batch_id: str, products: int, segments: tuple[str, ...] = ("champions", "loyal"),
+                    run_date: date = CURRENT) -> dict:
+    """Write a batch of `products` products (22 items each with two segments) into the warehouse of the
+    current ADCRAFT_HOME; returns its item count and SKUs. Banner rows share two small PNGs."""
+    import json
+
+    from PIL import Image
+
+    from adcraft.kernel.db import migrate
+
+    catalogue = _scale_products(products)
+    folder = get_settings().banners_dir / batch_id
+    folder.mkdir(parents=True, exist_ok=True)
+    pictures = {}
+    for size in ("1080x1080", "300x250"):
+        pictures[size] = folder / f"scale_{size}.png"
+        Image.new("RGB", tuple(int(x) for x in size.split("x")), "#2a6f97").save(pictures[size])
+    config = {"name": "scale", "brand": "demo", "segments": list(segments), "link": SCALE_LINK,
+              "content_types": ["google_rsa", "meta_feed", "email", "sms"], "destinations": [{"type": "folder"}],
+              "policy": {"version": "v1", "approve_at": 0.75, "review_at": 0.4}}
+    briefs, lines, banners = [], [], []
+    for p in catalogue:
+        for s, segment in enumerate(segments):
+            for content_type, fields in _scale_lines(p, segment).items():
+                if content_type == "google_rsa" and s:
+                    continue  # one per product
+                brief = f"{batch_id}-{p['sku']}-{segment}-{content_type}"
+                briefs.append([batch_id, brief, p["sku"], segment, content_type, content_type, json.dumps(p),
+                               json.dumps({"segment": segment})])
+                for field, texts in fields.items():
+                    for variant, text in enumerate(texts):
+                        item = _item_id("cp", batch_id, p["sku"], segment, content_type, field, variant)
+                        lines.append([item, batch_id, brief, content_type, field, variant, text, text])
+            for size, path in pictures.items():
+                banners.append([_item_id("ban", batch_id, p["sku"], segment, size), batch_id, p["sku"], segment, size,
+                                str(path), path.stat().st_size, p["name"], "{}"])
+    with connect() as con:
+        migrate(con)
+        con.execute("INSERT INTO content.batches (batch_id, campaign, run_date, brand, campaign_config) "
+                    "VALUES (?, 'scale', ?, 'demo', ?)", [batch_id, run_date, json.dumps(config)])
+        con.executemany("INSERT INTO marts.briefs (batch_id, brief_id, sku, segment, channel, content_type, product, "
+                        "segment_profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", briefs)
+        con.executemany("INSERT INTO content.copy_items (item_id, batch_id, brief_id, content_type, field, variant, "
+                        "text, raw_output, prompt, seed, model_version, template_version) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'p', 7, 'scale@1', 't')", lines)
+        con.executemany("INSERT INTO content.banners (item_id, batch_id, sku, segment, size, path, bytes, headline, "
+                        "layout, template_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 't')", banners)
+        for statement in (SCALE_CHECKS_SQL, SCALE_DECISIONS_SQL):
+            con.execute(statement, {"batch_id": batch_id})
+    return {"items": len(lines) + len(banners), "skus": [p["sku"] for p in catalogue]}
+
+
+def scale_home(tmp_path_factory, name: str, batches: dict[str, int]) -> Path:
+    """A fresh ADCRAFT_HOME with synthetic batches (batch id -> products) and the test users; no flow runs."""
+    home = tmp_path_factory.mktemp(name) / "home"
+    with adcraft_env(home):
+        for batch_id, products in batches.items():
+            synthetic_batch(batch_id, products)
+        add_user(home / "reviewers.yaml", "alice", "reviewer", PASSWORDS["alice"])
+        add_user(home / "reviewers.yaml", "victor", "viewer", PASSWORDS["victor"])
+    return home

@@ -5,31 +5,33 @@ Errors become pages that say what to do next; no traceback or warehouse error te
 
 import logging
 import secrets
+import time
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from adcraft.kernel.errors import WarehouseLockedError
 from adcraft.kernel.settings import Settings, get_settings
-from adcraft.kernel.templating import render
-from adcraft.review import routes
+from adcraft.review import action_routes, routes
 from adcraft.review.actions import ActionRefused
 from adcraft.review.auth import Forbidden, LoginRequired
 from adcraft.review.pages import NotFound
+from adcraft.review.present import redact
 from adcraft.review.store import ensure_schema
 from adcraft.review.users import UsersFileError
 
 log = logging.getLogger("adcraft.review")
 
-# No script runs on these pages, and nothing loads from elsewhere: an injected tag has nothing to run.
+# The only script is the app's own file (/static/review.js): no inline script, no attribute handler, nothing
+# from elsewhere, so an injected tag has nothing to run. The script talks only to this app.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; "
-                               "frame-ancestors 'none'; base-uri 'none'",
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self'; "
+                               "style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -39,7 +41,8 @@ BUSY = ("The nightly run is writing to the warehouse right now. Try again in a m
 
 
 class SecurityHeaders:
-    """Adds SECURITY_HEADERS to every response."""
+    """Adds SECURITY_HEADERS to every response, and Server-Timing: the server's time on the request until its
+    response starts (app;dur=<ms>), which the browser's developer tools and bench/review_scale.py read."""
 
     def __init__(self, app):
         self.app = app
@@ -47,22 +50,30 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        started = time.perf_counter()
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
                 message["headers"] += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                took = (time.perf_counter() - started) * 1000
+                message["headers"].append((b"server-timing", f"app;dur={took:.1f}".encode()))
             await send(message)
 
         await self.app(scope, receive, with_headers)
 
 
 def error_page(request: Request, status: int, title: str, message: str, back: str | None = None,
-               signed_in: bool = True, headers: dict | None = None) -> HTMLResponse:
+               signed_in: bool = True, headers: dict | None = None) -> HTMLResponse | JSONResponse:
+    """An error as a page that says what to do next; as JSON for the page's script. Never a server path."""
+    message = redact(message)
+    if action_routes.wants_json(request):
+        return JSONResponse({"ok": False, "title": title, "message": message, "login": status == 401},
+                            status_code=status, headers={**(headers or {}), **routes.NO_STORE})
     if signed_in:
-        return routes.page(request, "error", status=status, title=title, message=message, back=back)
-    html = render("review/error.html.j2", user=None, csrf_token="", flashes=[], title=title, message=message,
-                  back=back)
+        return routes.page(request, "error", status=status, title=title, message=message, back=back,
+                           headers=headers)
+    html = routes.render_page("error", user=None, csrf_token="", flashes=[], title=title, message=message, back=back)
     return HTMLResponse(html, status_code=status, headers={**(headers or {}), **routes.NO_STORE})
 
 
@@ -151,5 +162,6 @@ def create_app() -> FastAPI:
                        https_only=settings.review_secure_cookies)
     app.add_middleware(SecurityHeaders)
     app.include_router(routes.router)
+    app.include_router(action_routes.router)
     _add_handlers(app)
     return app

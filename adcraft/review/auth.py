@@ -1,7 +1,9 @@
-"""Logins, roles and CSRF for the review app, on a signed session cookie (HttpOnly, SameSite=Lax).
+"""Logins, roles and CSRF for the review app.
 
-The session holds the user's name, a stamp of their password hash, and the CSRF token every form posts
-back. The user's role is read from the users file on each request, so a change there applies at once.
+The signed session cookie (HttpOnly, SameSite=Lax) holds a session token, the CSRF token every form posts
+back, and the next page's messages. The session itself is kept on the server (sessions.py): a logout or a
+new password ends it at once. The user's role is read from the users file on each request, so a change
+there applies at once too.
 """
 
 import hmac
@@ -9,9 +11,11 @@ import secrets
 
 from fastapi import Depends, Request
 
+from adcraft.review import sessions
 from adcraft.review.users import User, load_users
 
-USER, STAMP, CSRF, FLASH = "user", "stamp", "csrf", "flash"
+SESSION, CSRF, FLASH = "session", "csrf", "flash"
+_UNKNOWN = object()
 
 
 class LoginRequired(Exception):
@@ -26,10 +30,23 @@ def users(request: Request) -> dict[str, User]:
     return load_users(request.app.state.settings.review_users_path)
 
 
+def address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 def optional_user(request: Request) -> User | None:
-    user = users(request).get(request.session.get(USER, ""))
-    if user is None or request.session.get(STAMP) != user.session_stamp:
-        return None  # logged out, removed from the file, or the password changed since
+    """The user of this request's session, if it is open on the server and their password has not changed."""
+    known = getattr(request.state, "user", _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
+    user = None
+    token = request.session.get(SESSION)
+    found = sessions.find(token) if isinstance(token, str) else None
+    if found:
+        user = users(request).get(found["username"])
+        if user is None or found["password_stamp"] != user.session_stamp:
+            user = None  # removed from the users file, or the password changed since the login
+    request.state.user = user
     return user
 
 
@@ -51,7 +68,18 @@ def reviewer(request: Request, user: User = Depends(current_user)) -> User:
 def log_in(request: Request, user: User) -> None:
     """A fresh session for the user: nothing from before the login (a planted token) carries over."""
     request.session.clear()
-    request.session.update({USER: user.name, STAMP: user.session_stamp, CSRF: secrets.token_urlsafe(32)})
+    token = sessions.start(user.name, user.session_stamp, address(request))
+    request.session.update({SESSION: token, CSRF: secrets.token_urlsafe(32)})
+    request.state.user = user
+
+
+def log_out(request: Request) -> None:
+    """End the session on the server, so a copy of its cookie no longer logs anyone in."""
+    token = request.session.get(SESSION)
+    if isinstance(token, str):
+        sessions.end(token)
+    request.session.clear()
+    request.state.user = None
 
 
 def csrf_token(request: Request) -> str:

@@ -1,50 +1,57 @@
-"""The review app's pages and actions. Every route needs a login except /login and the stylesheet;
-every POST checks the CSRF token; deciding and publishing need the reviewer role."""
+"""The review app's pages, login and logout, and its two static files. Every route needs a login except
+/login and the stylesheet; every POST checks the CSRF token. The actions are in action_routes.py."""
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from adcraft.kernel.settings import TEMPLATES_DIR, get_settings
 from adcraft.kernel.templating import render
-from adcraft.review import actions, pages
+from adcraft.review import actions, pages, sessions
 from adcraft.review.auth import (
+    address,
     csrf_checked,
     csrf_token,
     csrf_valid,
     current_user,
-    flash,
     log_in,
+    log_out,
     optional_user,
-    reviewer,
     take_flashes,
     users,
 )
+from adcraft.review.present import label, redact, when
 from adcraft.review.store import writing
 from adcraft.review.users import User, check_login
 
 router = APIRouter()
-posted = [Depends(csrf_checked)]
 NO_STORE = {"Cache-Control": "no-store"}
+HELPERS = {"when": when, "redact": redact, "channel_label": label}
+"""What every template may call: times with their timezone, text without server paths, channel names."""
 
 
-def page(request: Request, name: str, status: int = 200, user: User | None = None, **context) -> HTMLResponse:
-    html = render(f"review/{name}.html.j2", user=user or optional_user(request), csrf_token=csrf_token(request),
-                  flashes=take_flashes(request), **context)
-    return HTMLResponse(html, status_code=status, headers=NO_STORE)
+def render_page(name: str, **context) -> str:
+    return render(f"review/{name}.html.j2", **HELPERS, **context)
+
+
+def page(request: Request, name: str, status: int = 200, user: User | None = None, headers: dict | None = None,
+         **context) -> HTMLResponse:
+    html = render_page(name, user=user or optional_user(request), csrf_token=csrf_token(request),
+                       flashes=take_flashes(request), **context)
+    return HTMLResponse(html, status_code=status, headers={**NO_STORE, **(headers or {})})
+
+
+def base_url(batch_id: str) -> str:
+    """The batch page's path, which its forms and links build on."""
+    return f"/batches/{quote(batch_id, safe='')}"
 
 
 def safe_next(target: str | None, default: str = "/batches") -> str:
     """Only a path on this site: never another host (//evil.example, /\\evil.example)."""
     ok = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
     return target if ok else default
-
-
-def _back(batch_id: str, back: str, anchor: str = "") -> RedirectResponse:
-    own = f"/batches/{batch_id}"
-    target = back if safe_next(back, "") and (back == own or back.startswith(own + "?")) else own
-    return RedirectResponse(target + anchor, status_code=303)
 
 
 @router.get("/login")
@@ -56,22 +63,33 @@ def login_form(request: Request, next: str = "/batches"):
 
 @router.post("/login", dependencies=[Depends(csrf_valid)])
 def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/batches")):
+    name, where = username[:64], address(request)
+    paused = sessions.paused(name, where)
+    if paused:  # refused before the password is even checked: guessing on gets nowhere
+        with writing() as con:
+            actions.audit(con, None, "login_failed", username=name,
+                          detail=f"refused from {where}: logins for this {paused.kind} are paused")
+        return page(request, "login", status=429, title="Log in", next=safe_next(next),
+                    error=paused.message(name), headers={"Retry-After": str(paused.retry_after)})
     user = check_login(users(request), username, password)
+    sessions.record_attempt(name, where, user is not None)
     with writing() as con:
-        actions.audit(con, user, "login" if user else "login_failed", username=user.name if user else username[:64])
+        actions.audit(con, user, "login" if user else "login_failed", username=user.name if user else name,
+                      detail=f"from {where}")
     if user is None:
         return page(request, "login", status=401, title="Log in", next=safe_next(next),
-                    error="Wrong user name or password. Try again, or ask whoever keeps the users file to check "
-                          "your entry (docs/review.md).")
+                    error=f"Wrong user name or password. Try again, or ask whoever keeps the users file to check "
+                          f"your entry (docs/review.md). After {sessions.USER_LIMIT} failed tries, logins for a "
+                          f"user name pause for {sessions.WINDOW_S // 60} minutes.")
     log_in(request, user)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request, user: User = Depends(csrf_checked)):
+    log_out(request)  # first: the session is over even if the warehouse is busy
     with writing() as con:
         actions.audit(con, user, "logout")
-    request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
 
@@ -89,7 +107,13 @@ def batch_list(request: Request, user: User = Depends(current_user)):
 def batch(request: Request, batch_id: str, user: User = Depends(current_user)):
     data = pages.batch_page(batch_id, pages.Filters.from_query(request.query_params))
     back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return page(request, "batch", user=user, title=f"Batch {batch_id}", back=back, **data)
+    return page(request, "batch", user=user, title=f"Batch {batch_id}", back=back, base=base_url(batch_id), **data)
+
+
+@router.get("/batches/{batch_id}/items/{item_id}/history")
+def history(request: Request, batch_id: str, item_id: str, user: User = Depends(current_user)):
+    return page(request, "history", user=user, title=f"History of {item_id}", base=base_url(batch_id),
+                **pages.history_page(batch_id, item_id))
 
 
 @router.get("/batches/{batch_id}/diff")
@@ -117,41 +141,8 @@ def stylesheet():
     return FileResponse(Path(TEMPLATES_DIR, "review", "review.css"), media_type="text/css")
 
 
-@router.post("/batches/{batch_id}/items/{item_id}/approve", dependencies=posted)
-def approve(request: Request, batch_id: str, item_id: str, content_sha256: str = Form(...), back: str = Form(""),
-            user: User = Depends(reviewer)):
-    flash(request, actions.approve(user, batch_id, item_id, content_sha256))
-    return _back(batch_id, back, f"#item-{item_id}")
-
-
-@router.post("/batches/{batch_id}/items/{item_id}/reject", dependencies=posted)
-def reject(request: Request, batch_id: str, item_id: str, content_sha256: str = Form(...), reason: str = Form(""),
-           back: str = Form(""), user: User = Depends(reviewer)):
-    flash(request, actions.reject(user, batch_id, item_id, content_sha256, reason))
-    return _back(batch_id, back, f"#item-{item_id}")
-
-
-@router.post("/batches/{batch_id}/items/{item_id}/edit", dependencies=posted)
-def edit(request: Request, batch_id: str, item_id: str, content_sha256: str = Form(...), text: str = Form(""),
-         back: str = Form(""), user: User = Depends(reviewer)):
-    flash(request, actions.edit(user, batch_id, item_id, content_sha256, text))
-    return _back(batch_id, back, f"#item-{item_id}")
-
-
-@router.post("/batches/{batch_id}/bulk-approve", dependencies=posted)
-def bulk_approve(request: Request, batch_id: str, threshold: float = Form(...), back: str = Form(""),
-                 user: User = Depends(reviewer)):
-    flash(request, actions.bulk_approve(user, batch_id, threshold))
-    return _back(batch_id, back)
-
-
-@router.post("/batches/{batch_id}/publish", dependencies=posted)
-def publish(request: Request, batch_id: str, back: str = Form(""), user: User = Depends(reviewer)):
-    flash(request, actions.publish(user, batch_id))
-    return _back(batch_id, back)
-
-
-@router.post("/batches/{batch_id}/hold", dependencies=posted)
-def hold(request: Request, batch_id: str, back: str = Form(""), user: User = Depends(reviewer)):
-    flash(request, actions.hold(user, batch_id))
-    return _back(batch_id, back)
+@router.get("/static/review.js")
+def script(user: User = Depends(current_user)):
+    """The pages' one script (keyboard shortcuts, selection, actions without a reload); the content security
+    policy lets pages run scripts from this app only, and no inline script."""
+    return FileResponse(Path(TEMPLATES_DIR, "review", "review.js"), media_type="text/javascript")

@@ -18,6 +18,7 @@ from review_fixtures import (
     copy_of_generated,
     csrf_from,
     log_in,
+    previewed,
 )
 
 pytestmark = pytest.mark.slow  # the review app over a generated batch
@@ -83,6 +84,8 @@ def test_the_batch_list_shows_campaign_date_counts_and_approval_rate(alice):
 
 
 def test_the_batch_page_groups_items_by_product_then_channel(alice):
+    """Changed by issue 30: a channel's heading is its name for people ("Meta feed"), the channel key is in
+    data-channel, and a line is labelled by its field and variant ("primary text #1")."""
     html = alice.get(f"/batches/{BATCH}").text
     expected = dict(rows("SELECT sku, list(DISTINCT item_id) FROM (SELECT b.sku, c.item_id FROM content.copy_items c "
                          "JOIN marts.briefs b USING (batch_id, brief_id) WHERE c.batch_id = ? UNION ALL "
@@ -93,11 +96,11 @@ def test_the_batch_page_groups_items_by_product_then_channel(alice):
     assert set(shown) == set(expected)
     for sku, section in shown.items():
         assert item_ids(section) == set(expected[sku])
-        channels = re.findall(r"<h3>([^<]+)</h3>", section)
+        channels = re.findall(r'<section class="channel" data-channel="([^"]+)"', section)
         assert channels == ["meta_feed", "sms", "banners"]
     # Several fields of one content type are shown with their field names, from the rows themselves.
-    assert "meta_feed · primary_text" in html and "meta_feed · headline" in html
-    assert "<h3>sms</h3>" in html and "/media/banners/" in html
+    assert "primary text #1" in html and "headline #1" in html
+    assert "<h3>Meta feed" in html and "<h3>SMS" in html and "/media/banners/" in html
 
 
 @pytest.mark.parametrize("name, column", [("status", "d.decision"), ("channel", "i.channel"),
@@ -195,7 +198,14 @@ def test_bulk_approval_takes_waiting_items_at_or_above_the_threshold_only(alice)
         "AND NOT EXISTS (SELECT 1 FROM content.scores s WHERE s.item_id = d.item_id AND s.hard AND NOT s.passed)",
         [BATCH])}
     html = alice.get(f"/batches/{BATCH}").text
-    response = alice.post(f"/batches/{BATCH}/bulk-approve", data={"csrf_token": csrf_from(html), "threshold": "0.5"})
+    # Changed by issue 30: bulk approve first shows what it would take, and changes nothing until confirmed.
+    preview = alice.post(f"/batches/{BATCH}/bulk-approve", data={"csrf_token": csrf_from(html), "threshold": "0.5"})
+    assert f"Approve {len(waiting_above)} item" in preview.text and "Nothing has changed yet" in preview.text
+    assert {item_id: (verdict, by) for item_id, verdict, by in rows(query, [BATCH])} == before
+    listed = previewed(preview.text)
+    assert {value.split(":")[0] for value in listed} == waiting_above
+    response = alice.post(f"/batches/{BATCH}/bulk-approve", data={"csrf_token": csrf_from(html), "step": "confirm",
+                                                                  "item": listed})
     assert weak not in waiting_above and failing not in waiting_above
     assert good in waiting_above and f"Approved {len(waiting_above)} items" in response.text
     after = {item_id: (verdict, by) for item_id, verdict, by in rows(query, [BATCH])}
@@ -227,7 +237,8 @@ def test_the_audit_log_shows_who_decided_what_and_when(alice):
     html = alice.get("/audit", params={"batch": BATCH}).text
     [row] = [row for row in html.split("<tr>") if f"<code>{item_id}</code>" in row]
     assert "<td>alice</td>" in row and "<td>reviewer</td>" in row and "<td>reject</td>" in row
-    assert "Too pushy" in row and re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td>", row)
+    # Changed by issue 30: times say their timezone.
+    assert "Too pushy" in row and re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</td>", row)
     [(action, sha)] = rows("SELECT action, content_sha256 FROM ops.review_audit WHERE item_id = ? "
                            "ORDER BY acted_at DESC LIMIT 1", [item_id])
     assert action == "reject" and sha == decision(item_id)[2]

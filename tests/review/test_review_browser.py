@@ -38,6 +38,10 @@ def browser():
 
 
 def test_log_in_reject_edit_bulk_approve_and_publish(home, browser, tmp_path):
+    """Changed by issue 30: actions update the page without a reload (their message is in the status line,
+    not a flash), bulk approve shows a preview to confirm, and the edited line is approved on its own."""
+    from playwright.sync_api import expect
+
     with connect(read_only=True) as con:
         [(edited,), (rejected,)] = con.execute(
             "SELECT item_id FROM content.copy_items WHERE batch_id = ? ORDER BY content_type = 'sms' DESC, item_id "
@@ -60,18 +64,23 @@ def test_log_in_reject_edit_bulk_approve_and_publish(home, browser, tmp_path):
         row = page.locator(f"#item-{rejected}")
         row.locator("input[name=reason]").fill("Promises a discount we do not run")
         row.locator("button:has-text('Reject')").click()
-        assert f"Rejected {rejected}." in page.locator(".flash").inner_text()
+        expect(page.locator("#status")).to_contain_text(f"Rejected {rejected}.")
 
         row = page.locator(f"#item-{edited}")
         row.locator("summary:has-text('Edit')").click()
         row.locator("textarea[name=text]").fill(new_text)
         row.locator("button:has-text('Save and score again')").click()
-        flash = page.locator(".flash").inner_text()
-        assert f"Saved the edit of {edited}" in flash and "passes every hard check" in flash, flash
+        expect(page.locator("#status")).to_contain_text(f"Saved the edit of {edited}", timeout=120_000)
+        assert "passes every hard check" in page.locator("#status").inner_text()
 
         page.fill("input[name=threshold]", "0")
         page.click("button:has-text('Bulk approve')")
-        assert "Approved" in page.locator(".flash").inner_text()
+        dialog = page.locator("dialog#dialog")
+        expect(dialog).to_contain_text("Nothing has changed yet")
+        dialog.locator("button:has-text('Confirm')").click()
+        expect(page.locator("#status")).to_contain_text("Approved")
+        page.locator(f"#item-{edited}").locator("button:has-text('Approve')").click()  # an edit: on its own
+        expect(page.locator("#status")).to_contain_text(f"Approved {edited}.")
         assert "edited" in page.locator(f"#item-{edited}").inner_text()
 
         page.click("button:has-text('Publish approved items')")
@@ -87,6 +96,9 @@ def test_log_in_reject_edit_bulk_approve_and_publish(home, browser, tmp_path):
     manifest = json.loads((folder / "manifest.json").read_text())
     for entry in manifest["files"]:
         assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    # An approved line that makes no complete ad with its brief's other approved lines is held back, by design
+    # (adcraft/publishing/batch.py): whether any is depends on what the model wrote.
+    held_back = {entry["item_id"] for entry in manifest["held_back"]}
     with connect(read_only=True) as con:
         approved = {i for (i,) in con.execute("SELECT item_id FROM content.decisions WHERE batch_id = ? AND "
                                               "decision = 'approved'", [BATCH]).fetchall()}
@@ -95,5 +107,5 @@ def test_log_in_reject_edit_bulk_approve_and_publish(home, browser, tmp_path):
         [(checksum,)] = con.execute("SELECT checksum FROM content.publications WHERE item_id = ? AND "
                                     "destination = 'folder'", [edited]).fetchall()
     assert edited in approved and rejected not in approved
-    assert approved <= ledger and rejected not in ledger
+    assert approved - held_back <= ledger and rejected not in ledger
     assert checksum == hashlib.sha256(new_text.encode()).hexdigest()

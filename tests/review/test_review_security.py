@@ -107,7 +107,8 @@ def test_a_viewer_can_look_but_not_decide_or_publish(app, victor):
     assert "Approve</button>" not in page and "Publish approved items" not in page
     token = csrf_from(page)
     posts = [url for method, url in routes(app) if method == "POST" and url.startswith("/batches/")]
-    assert len(posts) == 6  # approve, reject, edit, bulk approve, publish, hold
+    # approve, reject, edit, reject selected (added by issue 30), bulk approve, publish, hold
+    assert len(posts) == 7
     with connect(read_only=True) as con:
         before = con.execute("SELECT * FROM content.decisions ORDER BY item_id").fetchall()
     for url in posts:
@@ -234,9 +235,30 @@ def test_logging_in_never_redirects_to_another_site(app):
         assert response.headers["location"] == "/batches", target
 
 
-def test_pages_forbid_scripts_and_framing(alice):
+def handler_attributes(html: str) -> list[str]:
+    """Event handler attributes (onclick=...) in the page's tags."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend(f"{tag} {name}" for name, _ in attrs if name.startswith("on"))
+
+    Tags().feed(html)
+    return found
+
+
+def test_pages_forbid_other_scripts_and_framing(alice):
+    """Changed by issue 30: pages run one script, the app's own file; still no inline script, no script from
+    elsewhere, and the page itself has no script in it."""
     response = alice.get(f"/batches/{BATCH}")
     policy = response.headers["content-security-policy"]
-    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "script" not in policy
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "script-src 'self';" in policy and "unsafe" not in policy
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", response.text, re.S)
+    assert re.findall(r"<script[^>]*>", response.text) == ['<script src="/static/review.js" defer>']
+    assert scripts == [""] and not handler_attributes(response.text)
+    assert alice.get("/static/review.js").headers["content-type"].startswith("text/javascript")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "no-store"

@@ -1,7 +1,9 @@
 -- One batch ($batch_id): its campaign's approval bars, the batch before it of the same campaign (for the
--- diff), and its review gate: 'waiting' while a nightly run is paused for this review.
+-- diff), its product link (for ad previews), and its review gate: 'waiting' while a nightly run is paused
+-- for this review.
 SELECT
     b.batch_id, b.campaign, b.run_date, b.brand,
+    json_extract_string(b.campaign_config, '$.link') AS link,
     CAST(json_extract(b.campaign_config, '$.policy.approve_at') AS DOUBLE) AS approve_at,
     CAST(json_extract(b.campaign_config, '$.policy.review_at') AS DOUBLE) AS review_at,
     (SELECT p.batch_id FROM content.batches AS p
