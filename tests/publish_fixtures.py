@@ -101,7 +101,8 @@ def make_batch(destinations: list | None = None, review: dict | None = None) -> 
                         [item, BATCH, size, str(path), path.stat().st_size, BRIEFS["b_rsa"][3],
                          json.dumps({"illustration": illustration})])
         outcomes = {item: spec[-1] for item, spec in (COPY | BANNERS).items()}
-        con.executemany("INSERT INTO content.scores VALUES (?, ?, ?, ?, ?, ?, NULL)", [
+        con.executemany("INSERT INTO content.scores (item_id, batch_id, check_name, hard, passed, score) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", [
             row for item, outcome in outcomes.items() for row in (
                 [item, BATCH, "safety", True, SCORES[outcome][0], 1.0],
                 [item, BATCH, "quality", False, True, SCORES[outcome][1]],

@@ -31,7 +31,8 @@ def claims(text: str, product: dict = TEA):
     ("A healthy start to a busy day.", '"healthy"'),
     ("Soothes and relieves a sore throat.", '"Soothes", "relieves"'),
     ("Prevents colds all winter long.", '"Prevents colds"'),
-    ("Eco-friendly tea that is kind to the planet.", 'makes an environmental claim ("Eco-friendly", "kind to the planet")'),
+    ("Eco-friendly tea that is kind to the planet.",
+     'makes an environmental claim ("Eco-friendly", "kind to the planet")'),
     ("Organic leaves, strong and malty.", '"Organic"'),
 ])
 def test_an_unbacked_claim_fails(text, reason):

@@ -72,7 +72,8 @@ def test_the_shipped_judge_scores_good_lines_above_bad_ones():
     good = CopyCandidate("good", "meta_feed", "primary_text",
                          "Strong, malty Assam that takes milk well. A proper first cup for early starts.", product)
     bad = CopyCandidate("bad", "meta_feed", "primary_text",
-                        "Toned feet of a mountain, worn down by the sea. It's as if you've walked into a dream.", product)
+                        "Toned feet of a mountain, worn down by the sea. It's as if you've walked into a dream.",
+                        product)
     results = {r.item_id: r for r in check_editor([good, bad], brand)}
     assert results["good"].score > results["bad"].score
     assert not results["bad"].passed and results["bad"].model_version.startswith("editor-judge@")

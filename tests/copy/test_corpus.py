@@ -77,7 +77,8 @@ def test_no_two_lines_of_a_product_and_field_open_with_the_same_three_words():
 
 GOOD = ('{"sku": "tea-901", "category": "tea", "voice": "fieldnote", "content_type": "email", "field": "subject", '
         '"angle": "sensory", "product": {"name": "Assam Tea", "category": "Black Tea", "price": 7.5, "currency": '
-        '"EUR", "material": null, "colours": [], "sizes": [], "description": null}, "text": "Malty and ready for milk"}')
+        '"EUR", "material": null, "colours": [], "sizes": [], "description": null}, '
+        '"text": "Malty and ready for milk"}')
 
 
 @pytest.mark.parametrize("bad,problem", [

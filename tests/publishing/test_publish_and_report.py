@@ -26,8 +26,8 @@ def decided_batch(adcraft_home):
             con.execute("INSERT INTO content.decisions (item_id, batch_id, item_kind, decision, quality, reasons, "
                         "policy_version, decided_by) VALUES (?, ?, 'copy', ?, 0.9, [?], 'v1', 'policy:v1')",
                         [item, BATCH, decision, f"artifacts: contains HTML {EVIL}"])
-        con.execute("INSERT INTO content.scores VALUES ('cp_bad', ?, 'artifacts', true, false, 0, 'contains HTML')",
-                    [BATCH])
+        con.execute("INSERT INTO content.scores (item_id, batch_id, check_name, hard, passed, score, reason) "
+                    "VALUES ('cp_bad', ?, 'artifacts', true, false, 0, 'contains HTML')", [BATCH])
     return BATCH
 
 
@@ -61,7 +61,7 @@ def test_a_batch_with_nothing_approved_publishes_an_empty_export(decided_batch):
 def test_items_held_back_on_quality_alone_are_explained_by_their_weakest_soft_check(decided_batch):
     with warehouse() as con:
         con.execute("UPDATE content.decisions SET decision = 'needs_review' WHERE item_id = 'cp_ok'")
-        con.execute("INSERT INTO content.scores VALUES "
+        con.execute("INSERT INTO content.scores (item_id, batch_id, check_name, hard, passed, score, reason) VALUES "
                     "('cp_ok', ?, 'relevance', false, true, 0.5, 'barely about the product'), "
                     "('cp_ok', ?, 'language', false, true, 0.9, NULL)", [BATCH, BATCH])
     html = open(write_report.fn(decided_batch)["path"]).read()
