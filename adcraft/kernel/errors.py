@@ -38,10 +38,20 @@ class ReviewGateError(RuntimeError):
     """A batch's review gate cannot be answered as asked (none is waiting, or its window closed)."""
 
 
+class TextEndpointError(RuntimeError):
+    """The text endpoint (ADCRAFT_TEXT_ENDPOINT) refused a request, serves no such model, or sent a reply that is
+    no chat completion; the message quotes the server and says what to change."""
+
+
+class TextEndpointUnreachable(ConnectionError):
+    """The text endpoint did not answer (refused, timed out, 429 or 5xx) through every retry. Replies received
+    before are kept, so re-running sends only the rest."""
+
+
 class PublishError(RuntimeError):
     """A destination did not take everything; what it did take is in the ledger, so publishing again is safe."""
 
 
 EXPLAINED = (ConfigError, MappingError, CriticalDataError, WarehouseLockedError, SourceUnreachableError,
-             UnknownBatchError, TransformCheckError, FileNotFoundError)
+             UnknownBatchError, TransformCheckError, FileNotFoundError, TextEndpointError, TextEndpointUnreachable)
 """What the CLI prints as one "Error:" line."""

@@ -29,6 +29,28 @@ class Settings(BaseSettings):
 
     text_model: Path | None = None
     """A local Hugging Face model directory to use instead of the copy model the project ships."""
+    text_endpoint: str | None = None
+    """An OpenAI-compatible server's base URL (vLLM, llama.cpp, Ollama), e.g. http://gpu-box:8000/v1: copy is
+    then generated there, not in-process (docs/operations.md)."""
+    text_endpoint_model: str | None = None
+    """The model name to ask that server for; None takes the one model it serves."""
+    text_endpoint_key_env: str = "ADCRAFT_TEXT_ENDPOINT_KEY"
+    """The environment variable that holds the server's API key (sent as a bearer token), never the key."""
+    text_endpoint_in_flight: int = Field(8, ge=1, le=256)
+    """Requests the server is sent at once: about what it decodes side by side (vLLM: --max-num-seqs)."""
+    text_endpoint_timeout_s: float = Field(120.0, gt=0)
+    """How long one request may take, waiting in the server's queue included."""
+    text_endpoint_retries: int = Field(5, ge=0)
+    """Retries of a request after a refused connection, a timeout, HTTP 429 or 5xx, or a malformed reply."""
+    text_endpoint_backoff_s: float = Field(1.0, ge=0)
+    """The first wait before a retry, doubled after each (a 429's Retry-After is honoured)."""
+    text_endpoint_stop: list[str] = ["\n\n"]
+    """Stop sequences: copy is one line, so the server stops at a blank line instead of writing on."""
+    text_endpoint_params: dict = {}
+    """Extra request fields as JSON, e.g. {"top_k": 0}; null drops a field adcraft sends."""
+    text_endpoint_copy_model: bool = False
+    """True when the server serves the copy model (models/weights/copy-lora): its requests go without worked
+    examples, as in-process."""
     corpus_dir: Path | None = None
     """The copy corpus's folder of *.jsonl files (corpus/README.md); defaults to corpus/copy in the project."""
     banner_illustrations: bool = True

@@ -17,6 +17,7 @@ class StageProgress:
     def __init__(self, description: str, total: int):
         self.total = max(total, 1)
         self.done = 0
+        self.shown = 0
         self.bar = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
             transient=True,
@@ -33,8 +34,11 @@ class StageProgress:
     def advance(self, steps: int = 1) -> None:
         self.done += steps
         self.bar.update(self.task_id, completed=self.done)
-        if self.artifact_id is not None:
-            update_progress_artifact(self.artifact_id, progress=100.0 * self.done / self.total)
+        percent = int(100 * self.done / self.total)
+        # One API call per whole percent: work that advances a step at a time (a server's replies) calls often.
+        if self.artifact_id is not None and percent != self.shown:
+            self.shown = percent
+            update_progress_artifact(self.artifact_id, progress=float(percent))
 
     def __exit__(self, *exc):
         self.bar.stop()
