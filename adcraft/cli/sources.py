@@ -35,6 +35,8 @@ def check(source: Annotated[str, typer.Argument(help="Source name (sources/<name
             typer.echo(f"  ERROR {error}")
         for failed in c.failed_rules:
             typer.echo(f"  STOPS THE RUN: {failed}")
+        for line in c.joins:
+            typer.echo(f"  JOIN {line}")
         for row in c.preview:
             typer.echo("  preview " + ", ".join(f"{k}={v!r}" for k, v in row.items()))
         for severity, reason in c.problems[:SHOWN_PROBLEMS]:

@@ -7,10 +7,10 @@ import duckdb
 
 from adcraft.kernel.db import migrate, sql
 from adcraft.kernel.errors import MappingError, SourceUnreachableError
-from adcraft.sources.landing import checksum, land, prepare
+from adcraft.sources.landing import checksum, land_plan, prepare
 from adcraft.sources.mapping import inputs
 from adcraft.sources.quarantine import check_load
-from adcraft.sources.rules import counted, load_rules, passes, share_text
+from adcraft.sources.rules import counted, critical_mostly, load_rules, passes, passes_share, share_text
 from adcraft.sources.spec import load_source
 
 PREVIEW_ROWS = 3
@@ -30,6 +30,9 @@ class FileCheck:
     preview: list[dict] = field(default_factory=list)
     failed_rules: list[str] = field(default_factory=list)
     """Critical rules failing on more rows than their `mostly` allows: loading this file would stop the run."""
+    joins: list[str] = field(default_factory=list)
+    """For an export joined to other files (or read by a query): how many of its rows each join matched,
+    keys a joined file repeats, and lines of it that could not be read."""
 
     @property
     def stops_run(self) -> bool:
@@ -51,12 +54,13 @@ def check_source(ref: str) -> list[FileCheck]:
             load_id = f"check-{n}"
             try:
                 prepare(con, item)
-                check.rows = land(con, item, source, load_id, checksum(con, item))
+                check.rows, plan = land_plan(con, item, source, load_id, checksum(con, item))
             except (MappingError, SourceUnreachableError, duckdb.Error) as exc:
                 check.errors.append(str(exc))
                 continue
+            check.joins = _join_summary(con, item.entity, load_id, plan) + plan.notes
             pii = set(item.spec.pii_columns)
-            rules = load_rules(item.entity, frozenset(pii))
+            rules = load_rules(item.entity, frozenset(pii), tuple(source.currencies))
             pii |= {rule.column for rule in rules if rule.pii}
             counts = check_load(con, load_id, item.entity, item.label.rsplit("/", 1)[-1], rules)
             for rule in rules:
@@ -68,6 +72,10 @@ def check_source(ref: str) -> list[FileCheck]:
                                                                     {"load_id": load_id}).fetchall()
             if malformed:
                 check.failed_rules.append(f"well_formed: {malformed} line(s) could not be read")
+            (unmatched,) = con.execute(sql("validate/unmatched_rows"), {"load_id": load_id}).fetchone()
+            if not passes_share(check.rows, unmatched, critical_mostly(item.entity)):
+                check.failed_rules.append(
+                    f"joined fails on {share_text(unmatched, check.rows, 'rows', critical_mostly(item.entity))}")
             check.problems = [tuple(p.values()) if isinstance(p, dict) else tuple(p) for p in problems or []]
             result = con.execute(sql("validate/preview", entity=item.entity),
                                  {"load_id": load_id, "limit": PREVIEW_ROWS})
@@ -77,3 +85,14 @@ def check_source(ref: str) -> list[FileCheck]:
     finally:
         con.close()
     return checks
+
+
+def _join_summary(con, entity: str, load_id: str, plan) -> list[str]:
+    """'orders.csv (joined as orders, by orderID): 2,150 of 2,155 rows matched; 5 did not (held back)'."""
+    lines = []
+    for what, text in plan.joins:
+        (rows, missed) = con.execute(sql("validate/join_summary", entity=entity),
+                                     {"load_id": load_id, "text": text}).fetchone()
+        held = f"; {missed:,} did not, and are held back (below)" if missed else ""
+        lines.append(f"{what}: {rows - missed:,} of {rows:,} rows matched{held}")
+    return lines

@@ -14,11 +14,10 @@ import duckdb
 
 from adcraft.kernel.db import sql, transaction
 from adcraft.kernel.errors import MappingError, SourceUnreachableError
+from adcraft.sources.joins import JOINED, Plan, file_columns, join_plan, query_plan, repeated_rows, text_reader
 from adcraft.sources.mapping import (
-    ROW_NUMBER_COLUMNS,
     Input,
     check_columns,
-    csv_header,
     key_columns,
     reader_sql,
     select_sql,
@@ -29,6 +28,11 @@ from adcraft.sources.spec import Source
 
 log = logging.getLogger(__name__)
 REJECTS = "_adcraft_rejects"
+UNMATCHED_REASON = ("Without that row, the columns mapped from the joined file (an order's customer and date, a "
+                    "product's category) would be empty.")
+UNMATCHED_FIX = ("Check that the files were exported together and completely; a key written differently on each "
+                 "side (with leading zeros, say) needs the same writing in both exports, or another column in "
+                 "`by:`. To keep such rows with the joined columns empty, set `unmatched: keep` on the join.")
 
 
 def _database_errors(fn):
@@ -55,7 +59,21 @@ def _database_errors(fn):
 
 @_database_errors
 def checksum(con, item: Input) -> str:
-    """SHA-256 of a file's bytes; for a table, of its row count and an order-free hash of its rows."""
+    """SHA-256 of a file's bytes; for a table, of its row count and an order-free hash of its rows. For an
+    export joined to other files (or read by a query with them), of all their checksums: a change to any one
+    of them loads the export again."""
+    if item.others:
+        parts = [_checksum(con, item)]
+        for joined in item.others:
+            if not joined.files:
+                raise MappingError(f"{item.label}: no file matches {joined.pattern} ({joined.name}) under the "
+                                   "source's folder. Land the file, or fix its `files:` in the source's YAML.")
+            parts += [joined.name] + [_checksum(con, file) for file in joined.files]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return _checksum(con, item)
+
+
+def _checksum(con, item: Input) -> str:
     if item.path is not None:
         digest = hashlib.sha256()
         whole = _GzipCheck(item.label) if item.gzipped else None
@@ -97,18 +115,23 @@ class _GzipCheck:
                                "Export it again.")
 
 
+EXTENSIONS = {"sqlite": "sqlite", "postgres": "postgres", "xlsx": "excel"}
+"""The DuckDB extension each format needs, shipped by the duckdb-ext-<name> package (no download)."""
+
+
 def prepare(con, item: Input) -> None:
-    """Load the DuckDB scanner a database table needs (shipped by the duckdb-ext-* packages)."""
-    if item.format in ("sqlite", "postgres"):
+    """Load the DuckDB extensions the export and the files joined to it need (a database scanner, excel)."""
+    formats = {item.format} | {file.format for joined in item.others for file in joined.files}
+    for extension in sorted({EXTENSIONS[f] for f in formats if f in EXTENSIONS}):
         import duckdb_ext
 
         con.execute("SET autoinstall_known_extensions = false")
         con.execute("SET extension_directory = $path", {"path": duckdb_ext.get_extension_dir()})
         try:
-            con.execute(f"LOAD {item.format}")
+            con.execute(f"LOAD {extension}")
         except Exception as exc:
-            raise MappingError(f"{item.label}: DuckDB's {item.format} scanner is not installed ({exc}). "
-                               f"Install it with `pip install duckdb-ext-{item.format}`.") from None
+            raise MappingError(f"{item.label}: DuckDB's {extension} extension is not installed ({exc}). "
+                               f"Install it with `pip install duckdb-ext-{extension}`.") from None
     if item.format == "sqlite":
         _check_sqlite_table(item)
         # SQLite keeps any value in any column: read each as the text it is, so a 'n/a' in an INTEGER column
@@ -137,39 +160,61 @@ def _check_sqlite_table(item: Input) -> None:
 
 @_database_errors
 def land(con, item: Input, source: Source, load_id: str, digest: str) -> int:
-    """Insert the export's rows (and quarantine its unreadable lines); returns the rows in the export."""
+    """Insert the export's rows (and quarantine its unreadable lines, and rows a join found nothing for);
+    returns the rows in the export."""
+    return land_plan(con, item, source, load_id, digest)[0]
+
+
+def land_plan(con, item: Input, source: Source, load_id: str, digest: str) -> tuple[int, Plan]:
+    """land(), also returning how the export was read (its joins, and what `sources check` shows of them)."""
     if item.path is not None and item.path.stat().st_size == 0:
         raise MappingError(f"{item.label} is empty (0 bytes): the export failed or was cut off. Export it again, "
                            "or move it out of the landing folder.")
     with_rejects = item.format in ("csv", "tsv")
-    if with_rejects:
-        present = dict.fromkeys(csv_header(item), "VARCHAR")
-    else:
-        reader, _ = reader_sql(item)
-        described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
-        present = {name: type_ for name, type_, *_ in described if name not in ROW_NUMBER_COLUMNS}
-        if item.format == "json":
-            if list(present) == ["json"]:  # DuckDB's one column for JSON without records
-                raise MappingError(f"{item.label} has no records (objects with named fields): the export is empty "
-                                   "or not a list of records. Export it again, or move it out of the landing folder.")
-            present = dict.fromkeys(present, "VARCHAR")  # read as text below
-    problems = check_columns(item, list(present), source)
-    if problems:
-        raise MappingError("\n".join(problems))
-    reader, row_number = reader_sql(item, REJECTS if with_rejects else None,
-                                    list(present) if item.format == "json" else None)
-    insert = sql("ingest/insert_raw", entity=item.entity, columns=select_sql(item, source, present, row_number),
-                 source=reader, row_number=row_number)
-    rows, rejected = _insert(con, item, source, load_id, digest, insert, with_rejects)
+    try:
+        plan = _plan(con, item, source, REJECTS if with_rejects else None)
+        problems = check_columns(item, list(plan.present), source)
+        if problems:
+            raise MappingError("\n".join(problems))
+        insert = sql("ingest/insert_raw", entity=item.entity, source=plan.source, row_number=plan.row_number,
+                     columns=select_sql(item, source, plan.present, plan.row_number), unmatched=plan.unmatched)
+        rows, rejected = _insert(con, item, source, load_id, digest, insert, with_rejects)
+    finally:
+        for n in range(len(item.others)):
+            con.execute(f"DROP TABLE IF EXISTS {JOINED}{n}")
+    for note in plan.notes:
+        log.warning("%s: %s", item.label, note)
     log.info("loaded %s rows of %s as %s (%s malformed)", rows, item.label, load_id, rejected)
-    return rows + rejected
+    return rows + rejected, plan
+
+
+def _plan(con, item: Input, source: Source, rejects: str | None) -> Plan:
+    """How to read the export: on its own, joined to other files, or through the entity's query."""
+    if item.path is None:  # a database table, its types as the database has them
+        reader, row_number = reader_sql(item)
+        described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+        return Plan(reader, row_number, {n: t for n, t, *_ in described if n != "ordinality"})
+    present = file_columns(con, item)
+    reader, row_number = text_reader(item, present, rejects)
+    if item.spec.query:
+        return query_plan(con, item, source, reader, row_number)
+    if item.others:
+        return join_plan(con, item, source, reader, row_number, present)
+    return Plan(reader, row_number, present)
 
 
 def _insert(con, item: Input, source: Source, load_id: str, digest: str, insert: str,
             with_rejects: bool) -> tuple[int, int]:
     with transaction(con):
         (rows,) = con.execute(insert, {"load_id": load_id}).fetchone()
+        if item.spec.query and (repeated := repeated_rows(con, item.entity, load_id)):
+            raise MappingError(f"{item.label}: the query returns row(s) {', '.join(map(str, repeated))} of "
+                               f"{item.table_name} more than once, so a join in it matches several rows. Return "
+                               f"each row of {item.table_name} once (join on a unique key, or pick one row with "
+                               f"QUALIFY); fix `query:` of {item.entity} in the source's YAML.")
         rejected = _quarantine_rejects(con, item, source, load_id) if with_rejects else 0
+        if item.others:
+            _quarantine_unmatched(con, item, load_id)
         if rows + rejected == 0 and item.path is None:
             raise MappingError(f"{item.label} has no rows. Check `table:` for {item.entity} in the source's YAML "
                                "(a view or query that filters everything out?), or leave the entity out of it.")
@@ -179,8 +224,19 @@ def _insert(con, item: Input, source: Source, load_id: str, digest: str, insert:
                                "of the landing folder.")
         con.execute(sql("ingest/record_load"), {"load_id": load_id, "entity": item.entity, "source_file": item.label,
                                                 "checksum": digest, "row_count": rows + rejected,
-                                                "source": source.name})
+                                                "source": source.name, "currencies": source.currencies})
     return rows, rejected
+
+
+def _quarantine_unmatched(con, item: Input, load_id: str) -> None:
+    """Rows a join found nothing for (or the query did not return), with their file and line: `joined`."""
+    data_columns = [c for (c,) in con.execute(sql("validate/raw_columns"), {"entity": item.entity}).fetchall()]
+    row_data = "json_object(" + ", ".join(f"'{c}', \"{c}\"" for c in data_columns) + ")"
+    con.execute(sql("ingest/quarantine_unmatched", entity=item.entity, row_data=row_data,
+                    record_key=record_key_sql(item.entity)),
+                {"entity": item.entity, "load_id": load_id, "file": item.name,
+                 "column_name": ", ".join(left for joined in item.others for left in getattr(joined.spec, "by", {}))
+                 or None, "reason": UNMATCHED_REASON, "fix": UNMATCHED_FIX})
 
 
 def _quarantine_rejects(con, item: Input, source: Source, load_id: str) -> int:

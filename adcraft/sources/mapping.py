@@ -8,6 +8,7 @@ was, so validation quarantines it with its row and column instead of it silently
 import csv
 import gzip
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,33 +17,48 @@ import yaml
 
 from adcraft.kernel.errors import MappingError
 from adcraft.kernel.settings import WAREHOUSE_DIR
-from adcraft.sources.spec import EntitySource, Source
+from adcraft.sources.spec import EntitySource, FileOptions, Join, Source
 
 ENTITIES = ("products", "customers", "order_lines")
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".jsonl": "json",
-           ".ndjson": "json", ".json": "json"}
+           ".ndjson": "json", ".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 OUTPUT_FORMATS = {"date": "%Y-%m-%d", "timestamp": "%Y-%m-%d %H:%M:%S"}
 # A time of day followed by a UTC offset or Z, at the end of an ISO date and time.
 ZONED_TIME = r"[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 # Gzip is read (DuckDB's readers by the extension, the header and JSON's first bytes with Python's gzip);
 # these other compressions are not.
 UNREADABLE_COMPRESSIONS = {".zip", ".zst", ".bz2", ".xz", ".7z"}
-SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
+SPREADSHEETS = {".xls", ".ods", ".numbers"}  # .xlsx is read by DuckDB's excel extension
 # The row-number column reader_sql adds to a reader, which is not one of the export's own columns.
 ROW_NUMBER_COLUMNS = ("ordinality", "file_row_number")
+# Excel keeps a date as the days since this one (its 1900 leap-year bug included), and DuckDB reads it so.
+EXCEL_EPOCH = "1899-12-30"
 
 
 @dataclass(frozen=True)
 class Input:
-    """One thing to load: a file, or a database table."""
+    """One thing to load: a file, or a database table; or a file another's rows are joined to."""
 
     entity: str
-    spec: EntitySource
+    spec: EntitySource | FileOptions
     label: str
     """What error messages and ops.loads call it: the file path, sqlite:<path>#<table> or
     postgres:<dsn without its password>#<table>."""
     format: str
     path: Path | None = None
+    others: tuple["Joined", ...] = ()
+    """The files its rows are joined to (`join:`), or the other tables its entity's query reads."""
+    table_name: str | None = None
+    """For an entity given as a query: the name the query knows this file by (the first of `tables:`)."""
+
+    @property
+    def name(self) -> str:
+        return self.label.rsplit("/", 1)[-1]
+
+    @property
+    def reading(self) -> FileOptions:
+        """How the file is read: the entity's options, or, for a query's first table, that table's."""
+        return self.spec.tables[self.table_name] if self.table_name else self.spec
 
     @property
     def gzipped(self) -> bool:
@@ -56,6 +72,23 @@ class Input:
     def open(self, mode: str = "rb", **text_options):
         """The file, decompressed as it is read if it is gzipped."""
         return (gzip.open if self.gzipped else open)(self.path, mode, **text_options)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Files read alongside an export: a `join:` by key, or a table of the entity's query, by its name."""
+
+    name: str
+    spec: Join | FileOptions
+    files: tuple[Input, ...]
+    pattern: str
+    """The globs, for a message when nothing matches them."""
+
+    @property
+    def names(self) -> str:
+        """Its files' names, for reasons: 'orders.csv', or 'orders-1.csv and 2 more'."""
+        first = self.files[0].name if self.files else self.pattern
+        return first if len(self.files) < 2 else f"{first} and {len(self.files) - 1} more"
 
 
 @cache
@@ -86,10 +119,26 @@ def inputs(source: Source) -> list[Input]:
             where = str((base / ref.path).resolve()) if ref.type == "sqlite" else without_password(ref.dsn)
             found.append(Input(entity, spec, f"{ref.type}:{where}#{ref.name}", ref.type))
             continue
-        paths = sorted({p for pattern in spec.files for p in base.glob(pattern) if p.is_file()})
-        for path in paths:
-            found.append(Input(entity, spec, str(path), _file_format(path, spec, entity, source), path))
+        if spec.query:
+            (first, driving), *rest = spec.tables.items()
+            others = tuple(_joined(name, table, entity, source) for name, table in rest)
+            for item in _joined(first, driving, entity, source).files:
+                found.append(Input(entity, spec, item.label, item.format, item.path, others, first))
+            continue
+        others = tuple(_joined(name, join, entity, source) for name, join in spec.join.items())
+        for path in _matching(base, spec.files):
+            found.append(Input(entity, spec, str(path), _file_format(path, spec, entity, source), path, others))
     return found
+
+
+def _matching(base: Path, patterns: list[str]) -> list[Path]:
+    return sorted({p for pattern in patterns for p in base.glob(pattern) if p.is_file()})
+
+
+def _joined(name: str, spec: Join | FileOptions, entity: str, source: Source) -> Joined:
+    files = tuple(Input(entity, spec, str(path), _file_format(path, spec, entity, source), path)
+                  for path in _matching(source.base_dir(), spec.files))
+    return Joined(name, spec, files, ", ".join(spec.files))
 
 
 def without_password(dsn: str) -> str:
@@ -98,30 +147,30 @@ def without_password(dsn: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", dsn)
 
 
-def _file_format(path: Path, spec: EntitySource, entity: str, source: Source) -> str:
+def _file_format(path: Path, spec: FileOptions, entity: str, source: Source) -> str:
     """The file's format: as the mapping sets it, else by its extension (under a .gz one)."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in UNREADABLE_COMPRESSIONS:
         raise MappingError(f"{path}: adcraft reads plain or gzip-compressed exports, not {suffixes[-1]}. "
                            f"Unpack it into the landing folder, or export it as .csv.gz.")
     if suffixes and suffixes[-1] in SPREADSHEETS:
-        raise MappingError(f"{path}: adcraft does not read spreadsheet workbooks. Save the sheet as CSV (UTF-8) "
-                           "from the spreadsheet program, or export CSV from the shop system, into the landing folder.")
+        raise MappingError(f"{path}: adcraft reads .xlsx workbooks, not {suffixes[-1]}. Save it as .xlsx, or the "
+                           "sheet as CSV (UTF-8), from the spreadsheet program into the landing folder.")
     if suffixes[-2:-1] and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     fmt = spec.format or FORMATS.get(suffixes[-1] if suffixes else "")
     if fmt is None:
         raise MappingError(f"{path}: cannot tell the format from the extension; set format: csv, tsv, "
-                           f"parquet or json for {entity} in {source.file or 'the source'}.")
-    if fmt == "parquet" and path.suffix.lower() == ".gz":
-        raise MappingError(f"{path}: a Parquet file compresses itself; unpack it, or export it without .gz.")
+                           f"parquet, json or xlsx for {entity} in {source.file or 'the source'}.")
+    if fmt in ("parquet", "xlsx") and path.suffix.lower() == ".gz":
+        raise MappingError(f"{path}: a {fmt} file compresses itself; unpack it, or export it without .gz.")
     return fmt
 
 
 def csv_header(item: Input) -> list[str]:
     """The column names on a CSV file's first line. Read here rather than sniffed by DuckDB, so a few
     malformed lines in a small file cannot make it guess the wrong number of columns."""
-    codec = "utf-8-sig" if item.spec.encoding == "utf-8" else item.spec.encoding
+    codec = "utf-8-sig" if item.reading.encoding == "utf-8" else item.reading.encoding
     try:
         if codec == "utf-16":  # a line ends in two bytes there, so read it as text
             with item.open("rt", encoding=codec, newline="") as f:
@@ -130,12 +179,25 @@ def csv_header(item: Input) -> list[str]:
             with item.open() as f:
                 line = f.readline().decode(codec)
     except UnicodeDecodeError:
-        raise MappingError(f"{item.label}: line 1 (the header) is not {item.spec.encoding}; set `encoding:` "
+        raise MappingError(f"{item.label}: line 1 (the header) is not {item.reading.encoding}; set `encoding:` "
                            f"(utf-8, utf-16 or latin-1) for {item.entity} in the source's YAML.") from None
     if not line.strip():
         raise MappingError(f"{item.label} has no header line: the export is empty or cut off. Export it again, "
                            "or move it out of the landing folder.")
     return _unique_names(next(csv.reader([line.rstrip("\r\n")], delimiter=_delimiter(item)), []))
+
+
+def check_workbook(item: Input) -> None:
+    """An .xlsx file is a whole zip archive with a workbook in it. Checked first, since DuckDB's excel reader
+    does not return on some broken archives."""
+    try:
+        with zipfile.ZipFile(item.path) as archive:
+            whole = "xl/workbook.xml" in archive.namelist() and archive.testzip() is None
+    except (zipfile.BadZipFile, OSError, EOFError):
+        whole = False
+    if not whole:
+        raise MappingError(f"{item.label} is not a readable .xlsx workbook: it is cut off, or another kind of file. "
+                           "Save it again as .xlsx (Excel Workbook) from the spreadsheet program.")
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -160,13 +222,15 @@ def _json_array(item: Input) -> bool:
 
 
 def _delimiter(item: Input) -> str:
-    return item.spec.delimiter or ("\t" if item.format == "tsv" else ",")
+    return item.reading.delimiter or ("\t" if item.format == "tsv" else ",")
 
 
 def reader_sql(item: Input, rejects: str | None = None, json_columns: list[str] | None = None) -> tuple[str, str]:
     """(FROM clause, 1-based row number expression). CSV is read as text; bad lines go to `rejects` if given.
-    JSON is read with its types detected from every record, or, given `json_columns` (those names), as text."""
-    spec = item.spec
+    JSON is read with its types detected from every record, or, given `json_columns` (those names), as text.
+    A workbook's sheet is read as text, its rows numbered as the sheet shows them (the header is row 1), and
+    its empty rows left out."""
+    spec = item.reading
     if item.format in ("csv", "tsv"):
         names = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in csv_header(item))
         # One reader thread: WITH ORDINALITY then numbers the rows as the file has them at no cost, and rows
@@ -193,6 +257,16 @@ def reader_sql(item: Input, rejects: str | None = None, json_columns: list[str] 
             # Unparseable lines become all-null rows, so they keep their row number and fail the not-null rules.
             options += ["format = 'newline_delimited'", "ignore_errors = true"]
         return f"read_json({literal(str(item.path))}, {', '.join(options)}) WITH ORDINALITY", "ordinality"
+    if item.format == "xlsx":
+        # As text: DuckDB would type each column by its first row, and turn a later cell that does not fit
+        # into an error. A date cell reads as Excel's day number, which excel_dates() turns back into a date.
+        options = ["header = true", "all_varchar = true", "stop_at_empty = false"]
+        if spec.sheet:
+            options.append(f"sheet = {literal(spec.sheet)}")
+        cells = "list_count(list_value(*COLUMNS(* EXCLUDE (ordinality))))"
+        sheet = f"read_xlsx({literal(str(item.path))}, {', '.join(options)}) WITH ORDINALITY"
+        return f"(SELECT * EXCLUDE (_cells) FROM (SELECT *, {cells} AS _cells FROM {sheet}) WHERE _cells > 0)", \
+            "ordinality + 1"
     table = spec.table
     if table.type == "sqlite":
         return f"sqlite_scan({literal(str(item.sqlite_file))}, {literal(table.name)}) WITH ORDINALITY", "ordinality"
@@ -202,7 +276,8 @@ def reader_sql(item: Input, rejects: str | None = None, json_columns: list[str] 
 
 
 def check_columns(item: Input, present: list[str], source: Source) -> list[str]:
-    """Every way the export's columns do not fit the mapping, as messages that say how to fix it."""
+    """Every way the export's columns do not fit the mapping, as messages that say how to fix it. `present`
+    holds a joined file's columns as <join name>.<column>."""
     columns = entity_schema(item.entity)["columns"]
     where = f"entities.{item.entity}.columns in {source.file or 'sources/' + source.name + '.yaml'}"
     problems = [f"{item.label}: the mapping names {name!r}, which is not a {item.entity} column; "
@@ -214,20 +289,38 @@ def check_columns(item: Input, present: list[str], source: Source) -> list[str]:
         for group in (spec.fill_down, spec.position_in) if spec else ():
             if group and group not in present:
                 problems.append(f"{item.label}: column {group!r} (that groups the rows for {name}) is not in the "
-                                f"file; its columns are {', '.join(present)}. Fix `{name}:` under {where}.")
+                                f"file; its columns are {_listed(item, present)}. Fix `{name}:` under {where}.")
         if spec and spec.position_in:
             continue
         wanted = (spec.from_ if spec and spec.from_ else name)
         if wanted in present:
             continue
-        if spec and spec.from_:
+        joined = next((o for o in item.others if wanted.startswith(o.name + ".")), None)
+        if spec and spec.from_ and joined:
+            own = [c.split(".", 1)[1] for c in present if c.startswith(joined.name + ".")]
+            problems.append(f"{item.label}: {joined.names} (joined as {joined.name}) has no column "
+                            f"{wanted.split('.', 1)[1]!r} (mapped to {name}); its columns are {', '.join(own)}. "
+                            f"Fix `{name}: {{from: {joined.name}.<column>}}` under {where}.")
+        elif spec and spec.from_:
             problems.append(f"{item.label}: column {wanted!r} (mapped to {name}) is not in the file; its columns "
-                            f"are {', '.join(present)}. Fix `{name}: {{from: ...}}` under {where}.")
-        elif meta.get("required"):
+                            f"are {_listed(item, present)}. Fix `{name}: {{from: ...}}` under {where}.")
+        elif meta.get("required") and default_value(name, source) is None:
             problems.append(f"{item.label}: required column {name!r} is missing; the file has "
-                            f"{', '.join(present)}. Map it under {where}, e.g. `{name}: {{from: <column>}}`, "
+                            f"{_listed(item, present)}. Map it under {where}, e.g. `{name}: {{from: <column>}}`, "
                             f"or give a constant with `{name}: {{value: ...}}`.")
     return problems
+
+
+def _listed(item: Input, present: list[str]) -> str:
+    """The export's own columns, for a message (a joined file's are named where they are missing)."""
+    joined = tuple(o.name + "." for o in item.others)
+    return ", ".join(c for c in present if not c.startswith(joined)) if joined else ", ".join(present)
+
+
+def default_value(name: str, source: Source) -> str | None:
+    """What a canonical column holds where neither the mapping nor the export gives it: a shop that declares
+    one currency sells in it."""
+    return source.currencies[0] if name == "currency" and len(source.currencies) == 1 else None
 
 
 def select_sql(item: Input, source: Source, present: dict[str, str], row_number: str) -> str:
@@ -248,11 +341,16 @@ def select_sql(item: Input, source: Source, present: dict[str, str], row_number:
             continue
         column = spec.from_ if spec and spec.from_ else name
         if column not in present:
+            if default_value(name, source) is not None and not (spec and spec.from_):
+                parts.append(f"{literal(default_value(name, source))} AS {ident(name)}")
             continue  # an optional column the export lacks stays null
         value = _as_text(ident(column), present[column], meta["type"])
         if spec is not None and spec.fill_down:
             value = _filled_down(value, spec.fill_down, row_number)
-        value = _convert(value, spec, meta["type"], nulls, item.spec)
+        excel = _from_workbook(item, column) and meta["type"] in ("date", "timestamp")
+        value = _convert(value, spec, meta["type"], nulls, item.spec, excel)
+        if name == "currency":  # ' usd' is the ISO code USD, as staging would read it
+            value = f"upper(trim({value}))"
         parts.append(f"{value} AS {ident(name)}")
     return ", ".join(parts)
 
@@ -274,13 +372,22 @@ def _filled_down(value: str, group: str, row_number: str) -> str:
             f"ORDER BY {row_number} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))")
 
 
-def _convert(value: str, spec, canonical_type: str, nulls: list[str], entity_spec: EntitySource) -> str:
+def _from_workbook(item: Input, column: str) -> bool:
+    """Whether the column comes from an .xlsx file: the export, or a file joined to it."""
+    joined = next((o for o in item.others if column.startswith(o.name + ".")), None)
+    return any(f.format == "xlsx" for f in joined.files) if joined else item.format == "xlsx"
+
+
+def _convert(value: str, spec, canonical_type: str, nulls: list[str], entity_spec: EntitySource,
+             excel: bool = False) -> str:
     if nulls:
         value = f"CASE WHEN trim({value}) IN ({', '.join(literal(n) for n in nulls)}) THEN NULL ELSE {value} END"
     if spec is not None and spec.values:
         cases = " ".join(f"WHEN {literal(k)} THEN {'NULL' if v is None else literal(v)}"
                          for k, v in spec.values.items())
         value = f"(CASE trim({value}) {cases} ELSE {value} END)"
+    if excel:
+        value = _excel_date(value, canonical_type)
     if canonical_type in ("decimal", "integer"):
         value = _plain_number(value, entity_spec.decimal_separator, entity_spec.thousands_separator)
     if canonical_type == "timestamp" and not (spec and spec.date_format):
@@ -305,6 +412,16 @@ def _convert(value: str, spec, canonical_type: str, nulls: list[str], entity_spe
     elif spec.type in ("boolean", "date", "timestamp"):
         converted = f"CAST(TRY_CAST(trim({value}) AS {spec.type.upper()}) AS VARCHAR)"
     return f"coalesce({converted}, {value})" if converted else value
+
+
+def _excel_date(value: str, canonical_type: str) -> str:
+    """A workbook's date cell, which reads as Excel's day number (45293.5), as the ISO date or time it is.
+    Text that is no such number (a date typed as text) is kept, for `date_format` or validation."""
+    days = f"TRY_CAST(trim({value}) AS DOUBLE)"
+    moment = f"(TIMESTAMP '{EXCEL_EPOCH}' + to_seconds(CAST(round({days} * 86400) AS BIGINT)))"
+    out = OUTPUT_FORMATS["timestamp" if canonical_type == "timestamp" else "date"]
+    return (f"(CASE WHEN regexp_full_match(trim({value}), '[0-9]+(\\.[0-9]+)?') "
+            f"THEN strftime({moment}, {literal(out)}) ELSE {value} END)")
 
 
 def _utc_if_zoned(value: str) -> str:

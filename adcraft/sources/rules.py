@@ -23,7 +23,7 @@ from adcraft.kernel.settings import WAREHOUSE_DIR
 
 EXPECTATIONS_DIR = WAREHOUSE_DIR / "expectations"
 # Which option each kind needs.
-REQUIRED = {"between": ("min", "max"), "in_set": ("values",), "match_regex": ("regex",),
+REQUIRED = {"between": ("min", "max"), "in_set": ("values", "values_from"), "match_regex": ("regex",),
             "not_match_regex": ("regex",), "max_length": ("max",), "of_type": ("type",)}
 # What staging (warehouse/models/staging) casts a column of each type to, and how a reason names it. A value
 # that does not cast would be staged as null: 2026-02-31, or a stock of 99999999999.
@@ -55,6 +55,8 @@ class Rule(BaseModel):
     max: float | None = None
     strict_min: bool = False
     values: tuple[str, ...] | None = None
+    values_from: Literal["currencies"] | None = None
+    """in_set: the values come from the load's source (its declared `currencies:`), not from the rules file."""
     regex: str | None = None
     type: Literal["integer", "decimal", "date", "timestamp", "boolean"] | None = None
     """of_type: the type staging casts the column to; with `regex`, the value must also be written that way."""
@@ -85,15 +87,23 @@ class Rule(BaseModel):
         return None
 
 
+DEFAULT_CURRENCIES = ("EUR",)
+"""What a source that declares no `currencies:` sells in (adcraft/sources/spec.py)."""
+
+
 @cache
-def load_rules(entity: str, extra_pii: frozenset[str] = frozenset()) -> tuple[Rule, ...]:
-    """An entity's rules; `mostly` defaults per severity from the file's `mostly:` map."""
+def load_rules(entity: str, extra_pii: frozenset[str] = frozenset(),
+               currencies: tuple[str, ...] = DEFAULT_CURRENCIES) -> tuple[Rule, ...]:
+    """An entity's rules; `mostly` defaults per severity from the file's `mostly:` map. A rule whose values
+    come from the source (`values_from: currencies`) gets the currencies the load's source declared."""
     path = EXPECTATIONS_DIR / f"{entity}.yaml"
+    declared = {"currencies": tuple(currencies)}
     try:
         spec = yaml.safe_load(path.read_text())
         pii = set(spec.get("pii_columns", [])) | extra_pii
         mostly = spec.get("mostly", {})
-        return tuple(Rule(**{"mostly": mostly.get(rule["severity"], 1.0), **rule}, pii=rule["column"] in pii)
+        return tuple(Rule(**{"mostly": mostly.get(rule["severity"], 1.0), **rule}, pii=rule["column"] in pii,
+                          **({"values": declared[rule["values_from"]]} if rule.get("values_from") else {}))
                      for rule in spec["rules"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: {exc}") from exc
@@ -313,4 +323,15 @@ def load_sql(rules: tuple[Rule, ...]) -> dict[str, str]:
 
 def passes(rule: Rule, checked: int, failing: int) -> bool:
     """GX's `mostly` decision, computed the same way from the SQL counts."""
-    return checked == 0 or (checked - failing) / checked >= rule.mostly
+    return passes_share(checked, failing, rule.mostly)
+
+
+def passes_share(checked: int, failing: int, mostly: float) -> bool:
+    return checked == 0 or (checked - failing) / checked >= mostly
+
+
+@cache
+def critical_mostly(entity: str) -> float:
+    """The `mostly` of the entity's critical rules, for checks made outside the rules file (joins)."""
+    spec = yaml.safe_load((EXPECTATIONS_DIR / f"{entity}.yaml").read_text())
+    return float(spec.get("mostly", {}).get("critical", 1.0))

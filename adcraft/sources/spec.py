@@ -1,6 +1,7 @@
 """A source's YAML (sources/<name>.yaml) as typed objects: where each entity's exports are, and how their
 columns map onto the canonical ones (warehouse/entities.yaml). docs/bring-your-own-data.md."""
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -70,14 +71,53 @@ class TableRef(Strict):
     """The table, e.g. products or public.products."""
 
 
-class EntitySource(Strict):
+class FileOptions(Strict):
+    """How to read a set of files: an entity's exports, a file joined to them, or a table of its query."""
+
     files: list[str] = []
     """Globs, relative to the source's folder, e.g. ['products*.csv']."""
-    table: TableRef | None = None
-    format: Literal["csv", "tsv", "parquet", "json"] | None = None
+    format: Literal["csv", "tsv", "parquet", "json", "xlsx"] | None = None
     """Defaults to the file extension (.jsonl and .ndjson are JSON lines)."""
+    sheet: str | None = None
+    """xlsx: the workbook's sheet to read; defaults to the first."""
     delimiter: str | None = None
     encoding: Literal["utf-8", "utf-16", "latin-1"] = "utf-8"
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def one_or_many(cls, files):
+        return [files] if isinstance(files, str) else files
+
+
+class Join(FileOptions):
+    """Another export joined to each row by key, e.g. orders.csv to order details by orderID: its columns are
+    mapped as `<join name>.<column>` (customer_id: orders.customerID)."""
+
+    by: dict[str, str]
+    """This export's key column -> the joined file's key column; a plain name is the same on both sides. The
+    left side may name an earlier join's column (orders.customerID)."""
+    unmatched: Literal["quarantine", "keep"] = "quarantine"
+    """A row whose key the joined file lacks: quarantined with its key (the default), or kept with the joined
+    columns empty. A row with an empty key is kept either way."""
+
+    @field_validator("by", mode="before")
+    @classmethod
+    def same_name(cls, by):
+        if isinstance(by, str):
+            return {by: by}
+        if isinstance(by, list):
+            return {k: k for k in by}
+        return by
+
+    @model_validator(mode="after")
+    def has_files(self):
+        if not self.files:
+            raise ValueError("give the joined file's `files:` (a glob)")
+        return self
+
+
+class EntitySource(FileOptions):
+    table: TableRef | None = None
     decimal_separator: Literal[".", ","] = "."
     thousands_separator: Literal[",", ".", " ", "'"] | None = None
     """How the export writes numbers in its decimal and integer columns: 1.234,50 is decimal_separator ','
@@ -88,21 +128,50 @@ class EntitySource(Strict):
     """Canonical column -> mapping; a column left out is read from the export's column of the same name."""
     pii_columns: list[str] = []
     """Canonical columns holding personal data: never quoted in reasons, reports or `sources check`."""
-
-    @field_validator("files", mode="before")
-    @classmethod
-    def one_or_many(cls, files):
-        return [files] if isinstance(files, str) else files
+    join: dict[str, Join] = {}
+    """Other exports joined to each row by key, in order, by a name its columns are mapped by."""
+    tables: dict[str, FileOptions] = {}
+    """With `query`: the files the query reads, each by the name it uses. The entity's rows are those of the
+    first table, one load per file it matches; a bare glob is read with this entity's options."""
+    query: str | None = None
+    """A SELECT over `tables`, for what `join` cannot say. It must return the first table's `_row` (each of
+    its rows at most once); its columns are then mapped by `columns` like an export's."""
 
     @field_validator("columns", mode="before")
     @classmethod
     def shorthand(cls, columns):
         return {k: {"from": v} if isinstance(v, str) else v for k, v in (columns or {}).items()}
 
+    @field_validator("tables", mode="before")
+    @classmethod
+    def bare_globs(cls, tables, info):
+        inherited = {k: info.data[k] for k in ("format", "sheet", "delimiter", "encoding") if info.data.get(k)}
+        return {name: {**inherited, "files": t} if isinstance(t, str | list) else t
+                for name, t in (tables or {}).items()}
+
+    @field_validator("join", "tables")
+    @classmethod
+    def names_are_identifiers(cls, named):
+        bad = [name for name in named if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name)]
+        if bad:
+            raise ValueError(f"{', '.join(map(repr, bad))}: name it with letters, digits and _ only (e.g. orders)")
+        return named
+
     @model_validator(mode="after")
-    def files_or_table(self):
-        if bool(self.files) == bool(self.table):
-            raise ValueError("give either files (globs) or table, not both or neither")
+    def one_origin(self):
+        origins = [name for name, given in (("files", self.files), ("table", self.table), ("query", self.query))
+                   if given]
+        if len(origins) != 1:
+            raise ValueError("give one of files (globs), table or query (with tables), not "
+                             + (" and ".join(origins) if origins else "none"))
+        if self.query and not self.tables:
+            raise ValueError("a query needs `tables:`, the files it reads by the names it uses")
+        if self.tables and not self.query:
+            raise ValueError("`tables:` are read by a `query:`; give one, or use files and join")
+        if self.query and not re.match(r"\s*(select|with|from)\b", self.query, re.IGNORECASE):
+            raise ValueError("query must be a SELECT (or WITH ... SELECT)")
+        if self.join and not self.files:
+            raise ValueError("join works on files; for a table or a query, write the join in SQL")
         return self
 
     @model_validator(mode="after")
@@ -116,12 +185,27 @@ class EntitySource(Strict):
 class Source(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     description: str = ""
+    currencies: list[str] = ["EUR"]
+    """The ISO 4217 currencies the shop sells in: validation holds back a price in any other. With one
+    currency, it is also the currency column's value where an entity's mapping and export have none."""
     folder: str = "."
     """Where relative globs and sqlite paths start: relative to this YAML file, or {landing}/... or {home}/..."""
     null_values: list[str] = []
     entities: dict[Literal["products", "customers", "order_lines"], EntitySource]
     file: str = ""
     """Set on load: the YAML file this came from, for error messages."""
+
+    @field_validator("currencies", mode="before")
+    @classmethod
+    def iso_codes(cls, currencies):
+        from babel.numbers import list_currencies
+
+        currencies = [currencies] if isinstance(currencies, str) else currencies
+        codes = [str(c).strip().upper() for c in currencies or []]
+        unknown = [c for c in codes if c not in list_currencies()]
+        if not codes or unknown:
+            raise ValueError(f"{', '.join(unknown) or 'nothing'}: give ISO 4217 codes, e.g. [USD] or [EUR, CHF]")
+        return codes
 
     def base_dir(self) -> Path:
         settings = get_settings()

@@ -27,12 +27,15 @@ from adcraft.kernel.db import sql, transaction, warehouse
 from adcraft.kernel.settings import get_settings
 from adcraft.sources.quarantine import check_load
 from adcraft.sources.rules import (
+    DEFAULT_CURRENCIES,
     Rule,
     checked_columns_sql,
     counted,
+    critical_mostly,
     frame_columns_sql,
     load_rules,
     passes,
+    passes_share,
     to_expectation,
 )
 from adcraft.sources.spec import load_source
@@ -51,8 +54,8 @@ def validate_pending() -> tuple[dict, list[str], list, object]:
     entities: dict[str, dict] = {}
     settings = get_settings()
     loads = [(load_id, entity, source_file.rsplit("/", 1)[-1], row_count,
-              load_rules(entity, _source_pii(source_name, entity)))
-             for load_id, entity, source_file, row_count, source_name in pending]
+              load_rules(entity, _source_pii(source_name, entity), tuple(currencies or DEFAULT_CURRENCIES)))
+             for load_id, entity, source_file, row_count, source_name, currencies in pending]
     with warehouse() as con:
         with transaction(con):
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx") as pool:
@@ -192,6 +195,14 @@ def _record(con, load_id, entity, row_count, rules, checks, results, sampled: bo
     # Lines the reader could not parse were quarantined at ingest; any of them fails the load.
     _insert_result(con, load_id, entity, "well_formed", "duckdb_reader", None, "critical", malformed == 0,
                    row_count, malformed, {"mostly": 1.0, "quarantined": malformed, "exception": None})
+    (unmatched,) = con.execute(sql("validate/unmatched_rows"), {"load_id": load_id}).fetchone()
+    if unmatched:
+        # Rows a join found nothing for were quarantined at ingest: a few missing orders hold back their lines,
+        # most of them missing is a wrong `by:` or a partial export, and stops the run like a critical rule.
+        mostly = critical_mostly(entity)
+        _insert_result(con, load_id, entity, "joined", "duckdb_join", None, "critical",
+                       passes_share(row_count, unmatched, mostly), row_count, unmatched,
+                       {"mostly": mostly, "quarantined": unmatched, "counted": "rows", "exception": None})
     (rows,) = con.execute(sql("validate/held_rows"), {"entity": entity, "load_id": load_id}).fetchone()
     return rows
 

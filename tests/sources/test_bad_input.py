@@ -98,7 +98,9 @@ def test_duplicates_prices_currencies_and_dates(adcraft_home, tmp_path):
         assert any(text in p for p in found), text
     future = next(p for p in found if "order_lines.csv" in p)
     assert future.startswith("ordered_at '2099-05-01 10:00:00' is ") and "date_format" in future
-    assert any("Fix: Export prices in EUR, or give a constant" in p for p in found)
+    currency = next(p for p in found if p.startswith("currency 'USD'"))
+    # The hint adds the currency to the source's declaration; it never relabels a dollar price as euros.
+    assert "add it to `currencies:`" in currency and "value: EUR" not in currency
 
 
 def test_empty_files_are_refused_before_loading(adcraft_home, tmp_path):

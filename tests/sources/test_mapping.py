@@ -102,8 +102,8 @@ def test_gzip_exports_load_like_plain_ones_and_stage_typed(adcraft_home, tmp_pat
      r"the export was cut off"),
     ("artikel.csv.gz", gzip.compress(b""), r"artikel\.csv\.gz has no header line: the export is empty"),
     ("artikel.csv.zst", b"\x28\xb5\x2f\xfd", r"artikel\.csv\.zst: adcraft reads plain or gzip-compressed .* \.csv\.gz"),
-    ("artikel.xlsx", b"PK\x03\x04",
-     r"artikel\.xlsx: adcraft does not read spreadsheet workbooks\. Save the sheet as CSV"),
+    ("artikel.xlsx", b"PK\x03\x04", r"artikel\.xlsx is not a readable \.xlsx workbook"),
+    ("artikel.ods", b"PK\x03\x04", r"artikel\.ods: adcraft reads \.xlsx workbooks, not \.ods\. Save it as \.xlsx"),
 ])
 def test_a_bad_or_unreadable_file_kind_is_a_clear_error(adcraft_home, tmp_path, name, content, message):
     source = make_source(tmp_path, {name: content})
