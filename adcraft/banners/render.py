@@ -4,26 +4,12 @@ illustration, and the rows that record them."""
 import hashlib
 import json
 import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from adcraft.banners.layout import LAYOUT_TEMPLATE, render_banner
 from adcraft.kernel.config import Brand
 from adcraft.kernel.settings import get_settings
 from adcraft.kernel.templating import template_version
-
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
-
-
-def format_price(price, currency: str | None) -> str:
-    """'€39.00' for known currencies, '39.00 CHF' for others, '' when the price is missing or not a number."""
-    try:
-        amount = f"{Decimal(str(price)):,.2f}"
-    except (InvalidOperation, ValueError):
-        return ""
-    code = (currency or "").upper()
-    symbol = CURRENCY_SYMBOLS.get(code)
-    return f"{symbol}{amount}" if symbol else f"{amount} {code}".strip()
 
 
 def banner_id(batch_id: str, sku: str, segment: str, size: str) -> str:
@@ -47,7 +33,7 @@ def render_products(products: list[tuple[str, str, str]], batch_id: str, brand: 
     rows, sheet = [], []
     for (sku, segment, _), product, art in zip(products, parsed, arts, strict=True):
         headline = str(product.get("name") or sku)
-        price = format_price(product.get("price"), product.get("currency"))
+        price = brand.price(product.get("price"), product.get("currency"), "banner")
         for size in sizes:
             out_path = out_dir / f"{safe_name(sku)}_{safe_name(segment)}_{size}.png"
             layout = render_banner(size, headline, price, brand, out_path, art)

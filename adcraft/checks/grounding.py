@@ -32,7 +32,10 @@ CURRENCY: dict[str, frozenset[str]] = {  # lowercase token -> the ISO codes it m
 }
 SYMBOL_FOR = {codes[0]: s for s, codes in reversed(LEX["currency_symbols"].items())}
 CURRENCY_TOKEN = "(?:" + "|".join(_token_pattern(t) for t in sorted(CURRENCY, key=len, reverse=True)) + ")"
-NUMBER = r"\d+(?:[.,]\d{3})*(?:[.,]\d{1,2})?"
+# Thousands grouped as the locales write them: 1,234.50, 1.234,50, 1'234.50, and spaces (1 234,50), which
+# copy writes as plain spaces (adcraft/kernel/prices.py).
+GROUP = "[.,'’\u00a0\u202f ]"
+NUMBER = rf"\d+(?:{GROUP}\d{{3}})*(?:[.,]\d{{1,2}})?"
 AMOUNT = re.compile(
     rf"(?P<cur1>{CURRENCY_TOKEN})\s?(?P<num1>{NUMBER})(?![\d%])"
     rf"|(?<![\d.,])(?P<num2>{NUMBER})\s?(?P<cur2>{CURRENCY_TOKEN})",
@@ -111,7 +114,7 @@ def _parse_amount(number: str) -> Decimal | None:
     match = re.fullmatch(r"(.*?)(?:[.,](\d{1,2}))?", number)
     whole, cents = match.group(1), match.group(2) or "0"
     try:
-        return Decimal(re.sub(r"[.,]", "", whole) + "." + cents)
+        return Decimal(re.sub(GROUP, "", whole) + "." + cents)
     except InvalidOperation:
         return None
 
@@ -136,8 +139,11 @@ def _price_problems(text: str, product: dict) -> list[str]:
     for m in AMOUNT.finditer(text):
         covered.append(m.span())
         token = (m.group("cur1") or m.group("cur2")).lower()
-        amount = _parse_amount(m.group("num1") or m.group("num2"))
-        if currency not in CURRENCY[token] or price is None or amount != price:
+        number = m.group("num1") or m.group("num2")
+        # "3 249,00 €" is 3,249.00 or a count and 249,00 ("€39 200" 39 and a count): any may be the price.
+        amounts = {_parse_amount(number), _parse_amount(number.rsplit(" ", 1)[-1]),
+                   _parse_amount(number.split(" ", 1)[0])}
+        if currency not in CURRENCY[token] or price is None or price not in amounts:
             problems.append(f'mentions "{m.group(0)}" but {costs}')
     for m in CURRENCY_ALONE.finditer(text):
         if not any(a <= m.start() < b for a, b in covered) and currency not in CURRENCY[m.group(0).lower()]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from adcraft.kernel.channels import CONTENT_TYPES
 from adcraft.kernel.errors import ConfigError
+from adcraft.kernel.prices import format_price, known_locale
 from adcraft.kernel.settings import PROJECT_DIR
 
 BANNER_SIZES = {"300x250", "728x90", "160x600", "320x50", "970x250", "1200x628", "1080x1080"}
@@ -192,6 +193,22 @@ class Brand(Strict):
     corner_radius: int = Field(12, ge=0, le=64)
     cta: str = "Shop now"
     banned_words: list[str] = []
+    locale: str | None = None
+    """The Babel locale copy and banners write prices in: en_US '$18.00', de_DE '18,00 €', en_GB '£5.50'.
+    Unset, copy writes '18.00 EUR' and banners '€18.00', as before locales existed."""
+    price_format: Literal["locale", "code"] | None = None
+    """'code' writes '18.00 EUR' in copy and banners whatever the locale; 'locale' the locale's way (English
+    where `locale` is unset)."""
+
+    @field_validator("locale")
+    @classmethod
+    def babel_locale(cls, locale: str | None) -> str | None:
+        return None if locale is None else known_locale(locale)
+
+    def price(self, amount, currency: str | None, where: Literal["copy", "banner"] = "copy") -> str:
+        """A product's price as this brand writes it in copy or on a banner (adcraft/kernel/prices.py)."""
+        style = self.price_format or ("locale" if self.locale or where == "banner" else "code")
+        return format_price(amount, currency, self.locale, style)
 
 
 def load_yaml(model: type[BaseModel], path: Path):

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from adcraft.kernel.prices import format_price
 from adcraft.kernel.settings import TEMPLATES_DIR
 
 
@@ -20,6 +21,14 @@ def md_cell(value: object) -> str:
     line breaks neutralised so the text stays in its cell."""
     text = html.escape(re.sub(r"\s+", " ", str(value)).strip())
     return text.replace("|", "&#124;").replace("`", "&#96;").replace("[", "&#91;")
+
+
+def price(amount, currency, brand=None) -> str:
+    """A product's price as the brand writes it in copy ('$18.00', '18,00 €'), or '18.00 EUR' without a brand.
+    The currency comes from product data, so it is made safe like any untrusted text."""
+    if brand is None:
+        return untrusted(format_price(amount, currency, style="code"))
+    return untrusted(brand.price(amount, currency, "copy"))
 
 
 def fits(lines: list[str], field) -> list[str]:
@@ -45,6 +54,7 @@ def environment() -> Environment:
     env.filters["untrusted"] = untrusted
     env.filters["md_cell"] = md_cell
     env.filters["fits"] = fits
+    env.filters["price"] = price
     return env
 
 

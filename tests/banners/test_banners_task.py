@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from adcraft.banners.render import format_price
+from adcraft.kernel.config import load_brand
 from adcraft.kernel.db import warehouse
 from adcraft.kernel.settings import get_settings
 from tasks.banners import render_banners
@@ -57,11 +57,15 @@ def test_batch_gets_a_contact_sheet(adcraft_home):
     assert html.count("<img ") == 4 and "CC BY-SA 4.0" in html
 
 
-def test_prices_read_like_prices():
-    assert format_price(39, "EUR") == "€39.00"
-    assert format_price("1234.5", "usd") == "$1,234.50"
-    assert format_price(10, "CHF") == "10.00 CHF"
-    assert format_price(None, "EUR") == ""
+def test_prices_read_like_prices_in_the_brands_locale():
+    demo = load_brand("demo")  # no locale: banners write English prices, as always
+    assert demo.price(39, "EUR", "banner") == "€39.00"
+    assert demo.price("1234.5", "usd", "banner") == "$1,234.50"
+    assert demo.price(10, "CHF", "banner") == "CHF10.00"
+    assert demo.price(None, "EUR", "banner") == ""
+    german = demo.model_copy(update={"locale": "de_DE"})
+    assert german.price(18, "EUR", "banner") == "18,00 €" and german.price(18, "USD", "banner") == "18,00 $"
+    assert demo.model_copy(update={"price_format": "code"}).price(18, "EUR", "banner") == "18.00 EUR"
 
 
 def test_illustrations_can_be_switched_off(adcraft_home, monkeypatch):
