@@ -8,6 +8,7 @@ from prefect import task
 from adcraft.kernel.channels import CONTENT_TYPES
 from adcraft.kernel.config import Campaign
 from adcraft.kernel.db import records, sql, transaction, warehouse
+from adcraft.kernel.errors import NoBriefsError
 from adcraft.operations.stages import TRANSIENT_RETRIES, timed_stage
 
 
@@ -34,7 +35,7 @@ def build_briefs(batch_id: str, campaign: Campaign, run_date: date) -> dict:
             con.execute(sql("content/briefs"), params)
         [counts] = records(con, sql("content/brief_counts"), {"batch_id": batch_id})
     if counts["briefs"] == 0:
-        raise RuntimeError(
+        raise NoBriefsError(
             f"No briefs for {batch_id}: rule {campaign.products.rule} found no active, unquarantined product "
             f"with stock >= {campaign.products.min_stock} for segments {campaign.segments} in the last "
             f"{campaign.products.lookback_days} days. Check the segments and products in the campaign file, and "

@@ -3,6 +3,7 @@ sent to an OpenAI-compatible server (ADCRAFT_TEXT_ENDPOINT); adcraft/generation/
 best lines."""
 
 import threading
+from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import INPUTS
@@ -20,6 +21,7 @@ from adcraft.generation.plan import (
 )
 from adcraft.kernel.config import load_brand
 from adcraft.kernel.db import sql, transaction, warehouse
+from adcraft.kernel.errors import ModelMissingError
 from adcraft.kernel.settings import get_settings
 from adcraft.operations.progress import StageProgress
 from adcraft.operations.stages import gpu_slot, timed_stage
@@ -46,7 +48,7 @@ def generate_copy(
         briefs = con.execute(sql("content/briefs_to_write"), {"batch_id": batch_id}).fetchall()
         known_pii = known_pii_from_warehouse(con)
 
-    model = TextModel.configured(settings)
+    model = _configured(settings)
     jobs = plan_jobs(briefs, brand, variants, link_template, candidates)
     slots = plan_slots(jobs, model.examples, brand_name)
     batches, chunks = plan_chunks(jobs, slots, batch_id, settings.generation_batch_size, settings.seed)
@@ -78,6 +80,30 @@ def generate_copy(
         "rows": len(rows), "generations": len(slots), "model_version": model.version,
         "device": "endpoint" if model.endpoint else pick_device(settings.device),
     }
+
+
+def _configured(settings) -> TextModel:
+    """The model to write with, or ModelMissingError (an expected stop) before any work when its files are not
+    there: models/ says what to do when its package is missing, and the weights must hold a config.json."""
+    try:
+        model = TextModel.configured(settings)
+    except RuntimeError as exc:
+        if type(exc) is RuntimeError:  # models/ explains a missing package or champion this way
+            raise ModelMissingError(str(exc)) from exc
+        raise
+    if model.endpoint is not None:
+        return model
+    path = Path(model.champion["path"]) if model.champion else model.path
+    base = Path((model.champion or {}).get("base_path") or "")
+    whole = (path / "config.json").exists() or (
+        model.champion is not None and (path / "adapter_config.json").exists() and (base / "config.json").exists())
+    if not whole:
+        where = f"the champion {model.version}" if model.champion else f"ADCRAFT_TEXT_MODEL={model.path}"
+        raise ModelMissingError(
+            f"The text model is missing: {where} has no model at {path} (no config.json"
+            f"{', or no adapter and base model' if model.champion else ''}). Point ADCRAFT_TEXT_MODEL at a Hugging "
+            "Face model folder (made by save_pretrained), or unset it to use the model adcraft ships.")
+    return model
 
 
 # The cache key is what decides the output: prompts, seeds, token budgets, model version and sampling, not

@@ -1,8 +1,10 @@
 """The `adcraft` command. Heavy imports (prefect, torch, GX) happen inside commands to keep --help fast."""
 
 import logging
+import sys
+import traceback
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -10,11 +12,36 @@ import typer
 
 from adcraft.kernel.settings import PROJECT_DIR, get_settings
 
-app = typer.Typer(
+MAX_LINES = 15
+"""An expected stop prints at most this many lines; the rest of its message, and its traceback, are in the log."""
+
+
+class _App(typer.Typer):
+    def __call__(self, *args, **kwargs):
+        # Every command's expected stops are explained, also those of commands without their own
+        # explained_errors (a locked warehouse under `adcraft quarantine list`, say).
+        try:
+            with explained_errors():
+                return super().__call__(*args, **kwargs)
+        except typer.Exit as stop:  # outside click's own handling, which turns it into an exit status
+            raise SystemExit(stop.exit_code) from None
+
+
+app = _App(
     help="Nightly ad copy, descriptions and banners from a shop's data. Settings: ADCRAFT_* environment variables.",
     no_args_is_help=True,
     add_completion=False,
 )
+_verbose = False
+
+
+@app.callback()
+def _options(verbose: Annotated[bool, typer.Option(
+        "--verbose", help="On an expected stop (no briefs, bad data, a locked warehouse, a missing model), print "
+                          "the traceback as well as the message. It always goes to ADCRAFT_HOME/logs/adcraft.log.")]
+             = False):
+    global _verbose
+    _verbose = verbose
 
 CampaignArg = Annotated[
     Path, typer.Argument(help="Campaign YAML file, e.g. campaigns/demo.yaml.", exists=True, dir_okay=False)
@@ -45,9 +72,11 @@ def _run_nightly(campaign: Path, run_date: date) -> dict:
 
 @contextmanager
 def explained_errors():
-    """adcraft's own errors already say what went wrong and what to do: print that once, with the re-run command
-    the failed stage added, and exit 1. Prefect's console lines that repeat such an error (two tracebacks and
-    the failed states) are left out of the terminal; the Prefect UI keeps them all."""
+    """adcraft's own errors, the expected stops, already say what went wrong and what to do: print that once,
+    with the re-run command the failed stage added, in at most MAX_LINES lines, and exit 1. The traceback goes to
+    the log file, and to the terminal with --verbose. Prefect's console lines that repeat such an error (two
+    tracebacks and the failed states) are left out of the terminal; the Prefect UI keeps them all. Any other
+    error keeps its traceback."""
     from adcraft.kernel.errors import EXPLAINED as explained
     from adcraft.kernel.errors import UnknownBatchError
 
@@ -60,14 +89,37 @@ def explained_errors():
     except explained as exc:
         # A stage's note says how to re-run it, which cannot help a batch that does not exist.
         notes = [] if isinstance(exc, UnknownBatchError) else getattr(exc, "__notes__", [])
-        typer.echo("Error: " + "\n".join([str(exc), *notes]), err=True)
+        lines = ("Error: " + "\n".join([str(exc), *notes])).splitlines()
+        log = _log_traceback(exc, lines)
+        if _verbose:
+            typer.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
+        shown = lines if len(lines) < MAX_LINES else lines[:MAX_LINES - 2] + [
+            f"... and {len(lines) - MAX_LINES + 2} more line(s) in {log}"]
+        where = "" if _verbose else f"Traceback: {log} (or run with --verbose)."
+        typer.echo("\n".join(shown + ([where] if where and log else [])), err=True)
         raise typer.Exit(1) from None
     finally:
         for handler in consoles:
             handler.removeFilter(quiet)
 
 
+def _log_traceback(exc: BaseException, lines: list[str]) -> Path | None:
+    """Append the stop, its whole message and its traceback to ADCRAFT_HOME/logs/adcraft.log; its path, or None
+    where it cannot be written (the message is printed all the same)."""
+    path = get_settings().home / "logs" / "adcraft.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as log:
+            log.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} adcraft {' '.join(sys.argv[1:])}\n")
+            log.write("\n".join(lines) + "\n" + "".join(traceback.format_exception(exc)) + "\n")
+    except OSError:
+        return None
+    return path
+
+
 def _prefect_consoles() -> list[logging.Handler]:
+    if "prefect" not in sys.modules:  # nothing of Prefect's to quiet, and importing it would slow every command
+        return []
     from prefect.logging.handlers import PrefectConsoleHandler
 
     return [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]

@@ -22,6 +22,14 @@ class SourceUnreachableError(ConnectionError):
     """A database source did not answer. A ConnectionError, so the ingest task retries it."""
 
 
+class NoBriefsError(LookupError):
+    """A campaign's product rule found nothing to write about; the message names the rule and what to check."""
+
+
+class ModelMissingError(RuntimeError):
+    """The text model's files or package are not where the settings say; the message says what to do."""
+
+
 class CriticalDataError(RuntimeError):
     """Bad data that must not reach generation; the message names the files, rules and what to do."""
 
@@ -53,5 +61,6 @@ class PublishError(RuntimeError):
 
 
 EXPLAINED = (ConfigError, MappingError, CriticalDataError, WarehouseLockedError, SourceUnreachableError,
-             UnknownBatchError, TransformCheckError, FileNotFoundError, TextEndpointError, TextEndpointUnreachable)
-"""What the CLI prints as one "Error:" line."""
+             UnknownBatchError, TransformCheckError, FileNotFoundError, TextEndpointError, TextEndpointUnreachable,
+             NoBriefsError, ModelMissingError)
+"""Expected stops: the CLI prints their message, not a traceback (the log file keeps it; `--verbose` prints it)."""

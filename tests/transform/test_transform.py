@@ -5,6 +5,7 @@ import pytest
 from adcraft.kernel.channels import CONTENT_TYPES
 from adcraft.kernel.config import load_campaign
 from adcraft.kernel.db import warehouse
+from adcraft.kernel.errors import NoBriefsError
 from adcraft.kernel.settings import PROJECT_DIR
 from adcraft.sources.demo_shop import generate_demo_shop
 from tasks.batch import open_batch
@@ -85,5 +86,5 @@ def test_briefs_pick_in_stock_top_sellers_per_segment_and_rerun_replaces_them(ma
 def test_a_campaign_with_no_matching_segment_explains_itself(marts):
     campaign = load_campaign(PROJECT_DIR / "campaigns" / "demo.yaml").model_copy(update={"segments": ["nobody"]})
     batch = open_batch.fn(campaign, RUN_DATE)
-    with pytest.raises(RuntimeError, match="No briefs for demo-20261123.*segments \\['nobody'\\]"):
+    with pytest.raises(NoBriefsError, match="No briefs for demo-20261123.*segments \\['nobody'\\]"):
         build_briefs.fn(batch, campaign, RUN_DATE)
