@@ -1,5 +1,6 @@
 """`adcraft sources ...`: look at sources (sources/*.yaml) and check a mapping before loading anything."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,7 +21,13 @@ def list_sources():
 
 @app.command()
 def check(source: Annotated[str, typer.Argument(help="Source name (sources/<name>.yaml), YAML path or folder.")]):
-    """Preview the mapping on the source's files and tables and report every problem, without loading anything."""
+    """Preview the mapping on the source's files and tables, and its joins, and report every problem (with the
+    keys a join found nothing for), without loading anything."""
+    raise typer.Exit(_check(source))
+
+
+def _check(source: str) -> int:
+    """Print the check of a source; its exit code: 0 loads, 1 would stop the run, 2 cannot be read."""
     from adcraft.kernel.errors import ConfigError, MappingError
     from adcraft.sources.check import check_source
 
@@ -28,7 +35,7 @@ def check(source: Annotated[str, typer.Argument(help="Source name (sources/<name
         checks = check_source(source)
     except (ConfigError, MappingError, FileNotFoundError) as exc:
         typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+        return 2
     for c in checks:
         typer.echo(f"\n{c.entity}: {c.label} ({c.rows:,} rows)")
         for error in c.errors:
@@ -49,4 +56,45 @@ def check(source: Annotated[str, typer.Argument(help="Source name (sources/<name
     rows, problems = sum(c.held_rows for c in checks), sum(len(c.problems) for c in checks)
     typer.echo(f"\n{len(checks)} export(s) checked: {rows} row(s) would be quarantined ({problems} problem(s)); "
                f"{len(failed)} export(s) would stop the run.")
-    raise typer.Exit(1 if failed else 0)
+    return 1 if failed else 0
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="A folder of exports (CSV, TSV, JSON, Parquet, .xlsx).",
+                                           exists=True, file_okay=False)],
+    name: Annotated[str, typer.Option(help="The source's name; defaults to the folder's.")] = "",
+    output: Annotated[Path | None, typer.Option(
+        help="Where to write the YAML; defaults to sources/<name>.yaml.", dir_okay=False)] = None,
+    force: Annotated[bool, typer.Option(help="Replace the YAML if it exists.")] = False,
+):
+    """Write a first source YAML guessed from a folder of exports: which file is which entity, each column's
+    mapping, joins to an orders or categories file, cents and date formats, each guess marked in a comment.
+    Then run `sources check` on it, and list what to edit."""
+    import re
+
+    from adcraft.sources.guess import guess_source
+    from adcraft.sources.spec import SOURCES_DIR
+
+    named = folder.resolve()
+    if named.name.lower() in ("exports", "export", "data", "landing", "files", "csv"):
+        named = named.parent  # docs/examples/harbor_goods/exports is harbor_goods
+    name = name or re.sub(r"[^a-z0-9_-]+", "_", named.name.lower()).strip("_-") or "shop"
+    output = output or SOURCES_DIR / f"{name}.yaml"
+    if output.exists() and not force:
+        typer.echo(f"Error: {output} exists; give another --output, or --force to replace it.", err=True)
+        raise typer.Exit(2)
+    guess = guess_source(folder, name, output.parent)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(guess.yaml) + "\n")
+    typer.echo(f"Wrote {output}. Checking it:")
+    code = _check(str(output))
+    typer.echo(f"\nGuessed ({len(guess.guesses)}), marked GUESS in {output}: check each.")
+    for line in guess.guesses:
+        typer.echo(f"  - {line}")
+    if guess.edits:
+        typer.echo(f"To edit before loading ({len(guess.edits)}), marked EDIT:")
+        for line in guess.edits:
+            typer.echo(f"  - {line}")
+    typer.echo(f"Then check it again: adcraft sources check {output}")
+    raise typer.Exit(code)

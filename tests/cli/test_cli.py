@@ -16,8 +16,8 @@ runner = CliRunner(env={"COLUMNS": "250"})
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["demo"], ["ingest"], ["run"], ["report"], ["sources"], ["sources", "check"], ["quarantine"],
-     ["quarantine", "list"], ["quarantine", "release"], ["train"], ["train", "image"]],
+    [[], ["demo"], ["ingest"], ["run"], ["report"], ["sources"], ["sources", "check"], ["sources", "init"],
+     ["quarantine"], ["quarantine", "list"], ["quarantine", "release"], ["train"], ["train", "image"]],
 )
 def test_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
