@@ -3,6 +3,9 @@ turns the export's columns into the canonical text columns of raw.<entity> (ware
 
 A value the mapping cannot convert (a date not in date_format, cents that are not a number) is kept as it
 was, so validation quarantines it with its row and column instead of it silently becoming null.
+
+Long because every format's reader (CSV, JSON, Parquet, .xlsx, database tables) and every column conversion
+make one SELECT, and reading them side by side is how that SELECT is understood; joins are in joins.py.
 """
 
 import csv
