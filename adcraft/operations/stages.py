@@ -63,7 +63,8 @@ def run_label(batch_id: str | None = None) -> tuple[str, str]:
     return f"[{name or 'no flow run'}]", "retry the flow run from the Prefect UI" if name else "call it again"
 
 
-def _logger():
+def run_logger():
+    """The flow or task run's logger (the terminal and the Prefect UI), or a plain one outside a run."""
     try:
         return get_run_logger()
     except Exception:  # called outside a flow or task run (a bench, a test calling .fn)
@@ -80,8 +81,8 @@ def transient_failure(task, task_run, state) -> bool:
         state.result()
     except TRANSIENT_ERRORS as exc:
         # A WARNING, so the terminal shows why a run waits (Prefect says so only at INFO).
-        _logger().warning("%s failed with %s, which may pass on its own; retrying soon: %s",
-                          task.name, type(exc).__name__, exc)
+        run_logger().warning("%s failed with %s, which may pass on its own; retrying soon: %s",
+                             task.name, type(exc).__name__, exc)
         return True
     except Exception:
         return False
@@ -103,7 +104,7 @@ def timed_stage(fn):
         stage = task_run.task_name or fn.__name__
         batch_id = signature.bind_partial(*args, **kwargs).arguments.get("batch_id")
         label, rerun = run_label(batch_id)
-        log = _logger()
+        log = run_logger()
         log.info("%s %s: started", label, stage)
         started = time.perf_counter()
         try:

@@ -60,10 +60,26 @@ def test_429s_and_5xx_are_retried_after_a_backoff():
     assert waited >= 0.8 * (0.1 + 0.2 + 0.4)  # doubling waits, less the jitter
 
 
+def test_each_retry_says_why_and_when():
+    said = []
+    with FakeEndpoint(["429", "drop"]) as fake:
+        EndpointGenerator(endpoint(fake.url, backoff_s=0.01), warn=said.append).generate([A], 24, seed=1)
+    assert said[0].startswith(f"The text endpoint {fake.url}: chat/completions failed (HTTP 429: Rate limit reached); "
+                              "retry 1 of 3 in ")
+    assert "retry 2 of 3" in said[1] and len(said) == 2
+
+
 def test_a_request_that_outlives_its_timeout_is_asked_again():
     with FakeEndpoint(["slow"], slow_s=3.0) as fake:
         replies = EndpointGenerator(endpoint(fake.url, timeout_s=0.5)).generate([A, B], 24, seed=1)
     assert sorted(fake.actions) == ["ok", "ok", "slow"] and all(replies)
+
+
+def test_a_server_too_busy_to_answer_in_time_is_told_to_get_fewer_requests():
+    with FakeEndpoint(["slow"] * 3, slow_s=1.0) as fake:
+        with pytest.raises(TextEndpointUnreachable, match=r"no reply within 0.2 s\).*send fewer requests at once "
+                                                          r"\(ADCRAFT_TEXT_ENDPOINT_IN_FLIGHT\)"):
+            EndpointGenerator(endpoint(fake.url, timeout_s=0.2, retries=1)).generate([A], 24, seed=1)
 
 
 def test_a_server_that_keeps_failing_is_explained_after_the_retries():
