@@ -186,11 +186,21 @@ def test_a_server_that_dies_mid_batch_is_resumed_by_the_re_run(shop, night, gene
 
 
 def test_429s_5xx_timeouts_malformed_and_dropped_replies_lose_and_duplicate_nothing(shop, night, generate):
+    from prefect import flow, get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
     script = ["429", "500", "slow", "malformed", "drop", "429"]
     with FakeEndpoint(script, models=("copy-model",), slow_s=3.0) as fake:
-        result = generate(ADCRAFT_TEXT_ENDPOINT=fake.url, ADCRAFT_TEXT_ENDPOINT_TIMEOUT_S="1",
-                          ADCRAFT_TEXT_ENDPOINT_RETRIES=str(len(script)), ADCRAFT_TEXT_ENDPOINT_BACKOFF_S="0.05",
-                          ADCRAFT_TEXT_ENDPOINT_IN_FLIGHT="2")
+        # In a flow run, as the nightly flow runs it, so that its progress goes to a Prefect artifact too.
+        state = flow(name="generate-only")(generate)(
+            ADCRAFT_TEXT_ENDPOINT=fake.url, ADCRAFT_TEXT_ENDPOINT_TIMEOUT_S="1",
+            ADCRAFT_TEXT_ENDPOINT_RETRIES=str(len(script)), ADCRAFT_TEXT_ENDPOINT_BACKOFF_S="0.05",
+            ADCRAFT_TEXT_ENDPOINT_IN_FLIGHT="2", return_state=True)
+        result = state.result()
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+    assert [(a.type, a.data) for a in artifacts] == [("progress", 100.0)]
     assert sorted(a for a in fake.actions if a != "ok") == sorted(script)
     version = result["model_version"]
     assert version.startswith("copy-model@endpoint-") and result["device"] == "endpoint"
