@@ -54,6 +54,13 @@ def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | No
         if "ingest_validate_ratio" in ingest:
             rows.append(["ingest + validate vs bare DuckDB `read_csv`",
                          f"throughput ratio {ingest['ingest_validate_ratio']:.3f}", "ingest_scale"])
+        if "join" in ingest:
+            j = ingest["join"]
+            rows.append([f"order lines joined to orders vs the same lines unjoined ({j['order_lines']:,} lines, "
+                         f"{j['orders']:,} orders)",
+                         f"{j['ratio']:.2f}x (median of {j.get('runs', 1)} pairs; medians joined {j['joined_s']} s, "
+                         f"plain {j['plain_s']} s; CPU {j['cpu_ratio']:.2f}x; target 1.3x at most, load average "
+                         f"{j['load_average_before'][0]})", "ingest_scale"])
     if gen:
         variants, candidates = gen["variants"], gen.get("best_of_n_candidates", 1)
         rows.append([f"generation, batched vs one prompt at a time, {variants} different prompts",

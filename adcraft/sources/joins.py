@@ -59,10 +59,10 @@ def file_columns(con, item: Input) -> dict[str, str]:
     return present
 
 
-def text_reader(item: Input, present: dict[str, str], rejects: str | None) -> tuple[str, str]:
+def text_reader(item: Input, present: dict[str, str], rejects: str | None, numbered: bool = True) -> tuple[str, str]:
     """The file's reader as landing uses it: CSV and JSON as text, bad CSV lines to `rejects`."""
     csv = item.format in ("csv", "tsv")
-    return reader_sql(item, rejects if csv else None, list(present) if item.format == "json" else None)
+    return reader_sql(item, rejects if csv else None, list(present) if item.format == "json" else None, numbered)
 
 
 def join_plan(con, item: Input, source: Source, reader: str, row_number: str, present: dict[str, str]) -> Plan:
@@ -73,28 +73,32 @@ def join_plan(con, item: Input, source: Source, reader: str, row_number: str, pr
     wanted = _wanted(item)
     for n, joined in enumerate(item.others):
         alias, table = f"j{n}", f"{JOINED}{n}"
-        own, rejected = _stage(con, item, joined, table)
+        own, rejected = _stage(con, item, source, joined, table, wanted)
         lefts = {}
         for left in joined.spec.by:
             if left not in columns:
                 raise MappingError(f"{item.label}: join {joined.name} is by {left!r}, which is not a column here; "
                                    f"the columns are {', '.join(columns)}. Fix `by:` of {joined.name} under "
                                    f"entities.{item.entity}.join in the source's YAML.")
-            lefts[left] = _key(_column_ref(left, item), item, source)
-        conditions = [f"{lefts[left]} = {alias}.{ident(right)}" for left, right in joined.spec.by.items()]
-        joins.append(f"LEFT JOIN (SELECT * FROM {table} WHERE _copy = 1) AS {alias} ON {' AND '.join(conditions)}")
+            lefts[left] = _column_ref(left, item, columns[left])
+        # Keys compared as trimmed text: the joined file's are trimmed as it is staged, the export's by a bare
+        # trim() (a CASE around it, as _key has, would cost the join about as much again).
+        conditions = [f"trim({lefts[left]}) = {alias}.{ident(right)}" for left, right in joined.spec.by.items()]
+        joins.append(f"LEFT JOIN {table} AS {alias} ON {' AND '.join(conditions)}")
         for column, type_ in own.items():
             name = f"{joined.name}.{column}"
             columns[name] = type_
             if name in wanted:
                 select.append(f"{alias}.{ident(column)} AS {ident(name)}")
-        plan.notes += _repeated_keys(con, joined, table) + rejected
+        plan.notes += rejected
         if joined.spec.unmatched == "quarantine":
-            given = " AND ".join(f"{key} IS NOT NULL" for key in lefts.values())
+            # Only a row the join found nothing for reaches the second WHEN: the rest cost one test.
+            given = " AND ".join(f"{_key(key, item, source)} IS NOT NULL" for key in lefts.values())
             keys = " || ', ' || ".join(f"printf({literal(left.replace('%', '%%') + ' %s')}, {literal(QUOTE)} || {key} "
                                        f"|| {literal(QUOTE)})" for left, key in lefts.items())
-            text = f" matches no row of {joined.names}" + (f" ({'; '.join(rejected)})" if rejected else "")
-            unmatched.append(f"CASE WHEN {given} AND {alias}._copy IS NULL THEN {keys} || {literal(text)} END")
+            unreadable = [n for n in rejected if "could not be read" in n]
+            text = f" matches no row of {joined.names}" + (f" ({'; '.join(unreadable)})" if unreadable else "")
+            unmatched.append(f"CASE WHEN {alias}._hit THEN NULL WHEN {given} THEN {keys} || {literal(text)} END")
             plan.joins.append((f"{joined.names} (joined as {joined.name}, by {', '.join(joined.spec.by)})",
                                f" matches no row of {joined.names}"))
     if unmatched:
@@ -149,26 +153,34 @@ def _wanted(item: Input) -> set[str]:
     return names
 
 
-def _column_ref(name: str, item: Input) -> str:
-    """A column of the export (m) or of an earlier join (orders.customerID), in the joined FROM clause."""
+def _column_ref(name: str, item: Input, type_: str) -> str:
+    """A column of the export (m) or of an earlier join (orders.customerID), in the joined FROM clause, as
+    text (a Parquet file's number, say)."""
     for n, joined in enumerate(item.others):
         if name.startswith(joined.name + "."):
-            return f"j{n}.{ident(name.split('.', 1)[1])}"
-    return f"m.{ident(name)}"
+            column = f"j{n}.{ident(name.split('.', 1)[1])}"
+            break
+    else:
+        column = f"m.{ident(name)}"
+    return column if type_ == "VARCHAR" else f"CAST({column} AS VARCHAR)"
 
 
 def _key(column: str, item: Input, source: Source) -> str:
-    """A key as the join compares it: trimmed text, and no key at all where it is empty or a null value."""
+    """A key as trimmed text, NULL where it is empty or a null value: such a row has no key to match, so it is
+    not unmatched (nor is a joined file's row with such a key staged)."""
     nulls = item.spec.null_values if item.spec.null_values is not None else source.null_values
     text = f"trim(CAST({column} AS VARCHAR))"
     empty = ", ".join(literal(n.strip()) for n in {"", *nulls})
     return f"(CASE WHEN {text} IN ({empty}) THEN NULL ELSE {text} END)"
 
 
-def _stage(con, item: Input, joined: Joined, table: str) -> tuple[dict[str, str], list[str]]:
-    """Read a joined file into `table`, in one pass: its columns, its keys as `_key` compares them, and `_copy`
-    (1 for the first row of a key, in file order). Returns its columns and what could not be read of it."""
-    union, rejects = _union(con, item, joined, table)
+def _stage(con, item: Input, source: Source, joined: Joined, table: str,
+           wanted: set[str]) -> tuple[dict[str, str], list[str]]:
+    """Read a joined file into `table`, in one pass on every thread: its keys as trimmed text (a row whose key
+    is empty or a null value has none, and is left out), the columns the mapping uses, and `_hit` (true). A key
+    it repeats keeps its first row, in file order. Returns all its columns and notes on what could not be read
+    of it and the keys it repeats."""
+    union, rejects = _union(con, item, joined, table, numbered=False)
     described = con.execute(f"DESCRIBE {union}").fetchall()
     own = {name: type_ for name, type_, *_ in described if name not in ("_row", "_file")}
     missing = [right for right in joined.spec.by.values() if right not in own]
@@ -176,15 +188,25 @@ def _stage(con, item: Input, joined: Joined, table: str) -> tuple[dict[str, str]
         raise MappingError(f"{joined.names} (joined as {joined.name}) has no column {missing[0]!r} to join by; its "
                            f"columns are {', '.join(own)}. Fix `by:` of {joined.name} under "
                            f"entities.{item.entity}.join in the source's YAML.")
-    keys = {right: f"(CASE WHEN trim(CAST({ident(right)} AS VARCHAR)) = '' THEN NULL "
-                   f"ELSE trim(CAST({ident(right)} AS VARCHAR)) END)" for right in joined.spec.by.values()}
-    partition = ", ".join(keys.values())
-    rest = [ident(c) for c in own if c not in keys]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT "
-                + ", ".join([f"{expr} AS {ident(right)}" for right, expr in keys.items()] + rest)
-                + f", _file, _row, row_number() OVER (PARTITION BY {partition} ORDER BY _file, _row) AS _copy "
-                + f"FROM ({union}) WHERE " + " AND ".join(f"{expr} IS NOT NULL" for expr in keys.values()))
-    return own, _unreadable(con, rejects)
+    keys = [ident(right) for right in joined.spec.by.values()]
+    rest = [ident(c) for c in own if c not in joined.spec.by.values() and f"{joined.name}.{c}" in wanted]
+    # Its rows arrive in file order, so a row's rowid in `table` is its place among them.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM (SELECT "
+                + ", ".join([f"{_key(k, item, source)} AS {k}" for k in keys] + rest)
+                + f", true AS _hit FROM ({union})) WHERE " + " AND ".join(f"{k} IS NOT NULL" for k in keys))
+    notes = _unreadable(con, rejects)
+    key_list = ", ".join(keys)
+    (extra,) = con.execute(f"SELECT count(*) - count(DISTINCT ({key_list})) FROM {table}").fetchone()
+    if extra:  # rows beyond the first of a key: name the keys, in file order
+        shown = con.execute(f"SELECT count(*) OVER (), concat_ws(', ', {key_list}) FROM {table} GROUP BY {key_list} "
+                            f"HAVING count(*) > 1 ORDER BY min(rowid) LIMIT {SHOWN_LINES}").fetchall()
+        repeats = shown[0][0]
+        notes.append(f"{joined.names} (joined as {joined.name}) repeats {repeats} key(s), and the first row of "
+                     f"each is used: " + ", ".join(repr(k) for _, k in shown) + (" ..." if repeats > SHOWN_LINES
+                                                                                  else ""))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM (SELECT *, rowid AS _place FROM {table}) "
+                    f"QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY _place) = 1")
+    return own, notes
 
 
 def _table(con, item: Input, joined: Joined, table: str) -> tuple[str, list[str]]:
@@ -195,9 +217,10 @@ def _table(con, item: Input, joined: Joined, table: str) -> tuple[str, list[str]
     return f"SELECT * EXCLUDE (_file) FROM {table}", _unreadable(con, rejects)
 
 
-def _union(con, item: Input, joined: Joined, table: str) -> tuple[str, list[tuple[Input, str]]]:
+def _union(con, item: Input, joined: Joined, table: str, numbered: bool = True) -> tuple[str, list[tuple[Input, str]]]:
     """A SELECT of every file of `joined`, one after the other, with each row's file and row (`_file`,
-    `_row`), and the rejects tables its CSV files' bad lines go to (read as for any export)."""
+    `_row`; NULL unless `numbered`), and the rejects tables its CSV files' bad lines go to (read as for any
+    export)."""
     if not joined.files:
         raise MappingError(f"{item.label}: no file matches {joined.pattern} ({joined.name}) under the source's "
                            "folder. Land the file, or fix its `files:` in the source's YAML.")
@@ -208,9 +231,10 @@ def _union(con, item: Input, joined: Joined, table: str) -> tuple[str, list[tupl
         if rejected:
             rejects.append((file, rejected))
             con.execute(f"DROP TABLE IF EXISTS {rejected}")
-        reader, row_number = text_reader(file, present, rejected)
+        reader, row_number = text_reader(file, present, rejected, numbered)
         column = row_number.split()[0]
-        parts.append(f"SELECT * EXCLUDE ({column}), {i} AS _file, {row_number} AS _row FROM {reader}")
+        exclude = f" EXCLUDE ({column})" if column != "NULL" else ""
+        parts.append(f"SELECT *{exclude}, {i} AS _file, {row_number} AS _row FROM {reader}")
     return " UNION ALL BY NAME ".join(parts), rejects
 
 
@@ -225,17 +249,6 @@ def _unreadable(con, rejects: list[tuple[Input, str]]) -> list[str]:
             shown = ", ".join(map(str, lines[:SHOWN_LINES])) + (" ..." if len(lines) > SHOWN_LINES else "")
             notes.append(f"{len(lines)} line(s) of {file.name} could not be read and were left out: line {shown}")
     return notes
-
-
-def _repeated_keys(con, joined: Joined, table: str) -> list[str]:
-    keys = ", ".join(ident(k) for k in joined.spec.by.values())
-    (count,) = con.execute(f"SELECT count(*) FROM {table} WHERE _copy = 2").fetchone()
-    if not count:
-        return []
-    shown = con.execute(f"SELECT concat_ws(', ', {keys}) FROM {table} WHERE _copy = 2 ORDER BY _file, _row "
-                        f"LIMIT {SHOWN_LINES}").fetchall()
-    return [f"{joined.names} (joined as {joined.name}) repeats {count} key(s), and the first row of each is used: "
-            + ", ".join(repr(k) for (k,) in shown) + (" ..." if count > SHOWN_LINES else "")]
 
 
 def _first_line(exc: Exception) -> str:

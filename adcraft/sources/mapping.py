@@ -228,22 +228,26 @@ def _delimiter(item: Input) -> str:
     return item.reading.delimiter or ("\t" if item.format == "tsv" else ",")
 
 
-def reader_sql(item: Input, rejects: str | None = None, json_columns: list[str] | None = None) -> tuple[str, str]:
+def reader_sql(item: Input, rejects: str | None = None, json_columns: list[str] | None = None,
+               numbered: bool = True) -> tuple[str, str]:
     """(FROM clause, 1-based row number expression). CSV is read as text; bad lines go to `rejects` if given.
     JSON is read with its types detected from every record, or, given `json_columns` (those names), as text.
     A workbook's sheet is read as text, its rows numbered as the sheet shows them (the header is row 1), and
-    its empty rows left out."""
+    its empty rows left out. `numbered=False` reads a CSV on every thread, without row numbers (a file joined
+    to an export needs none), its rows still in file order."""
     spec = item.reading
     if item.format in ("csv", "tsv"):
         names = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in csv_header(item))
         # One reader thread: WITH ORDINALITY then numbers the rows as the file has them at no cost, and rows
         # arriving in file order are cheaper to store than a parallel read's batches (bench/report.md).
         options = ["header = true", f"columns = {{{names}}}", f"encoding = {literal(spec.encoding)}",
-                   f"delim = {literal(_delimiter(item))}", "quote = '\"'", "escape = '\"'", "parallel = false"]
+                   f"delim = {literal(_delimiter(item))}", "quote = '\"'", "escape = '\"'"]
+        options += ["parallel = false"] if numbered else []
         if rejects:
             options += ["ignore_errors = true", "store_rejects = true",
                         f"rejects_table = {literal(rejects)}", f"rejects_scan = {literal(rejects + '_scan')}"]
-        return f"read_csv({literal(str(item.path))}, {', '.join(options)}) WITH ORDINALITY", "ordinality"
+        reader = f"read_csv({literal(str(item.path))}, {', '.join(options)})"
+        return (f"{reader} WITH ORDINALITY", "ordinality") if numbered else (reader, "NULL")
     if item.format == "parquet":
         return f"read_parquet({literal(str(item.path))}, file_row_number = true)", "file_row_number + 1"
     if item.format == "json":

@@ -112,6 +112,18 @@ def test_most_keys_unmatched_stops_the_run_and_a_repeated_or_unreadable_joined_r
     assert any("line(s) of orders.csv could not be read and were left out" in j for j in check.joins)
 
 
+def test_keys_match_as_trimmed_text_and_a_repeated_key_keeps_its_first_row_across_files(adcraft_home, tmp_path):
+    (tmp_path / "details.csv").write_text("order,pos,sku,qty,price\n O1 ,1,A-1,1,5.00\nO2,1,A-1,1,5.00\n"
+                                          "NULL,1,A-1,1,5.00\n")
+    (tmp_path / "orders-1.csv").write_text("order,customer,at\nO1,C1,2026-01-01 10:00:00\n"
+                                           " O2,C2,2026-01-02 10:00:00\nO1,C8,2026-01-03 10:00:00\n")
+    (tmp_path / "orders-2.csv").write_text("order,customer,at\nO1 ,C9,2026-01-04 10:00:00\n")
+    [check] = check_source(_source(tmp_path, {"order_lines": LINES}, null_values=["NULL"]))
+    assert [p["customer_id"] for p in check.preview] == ["C1", "C2", None]  # a null key is not unmatched
+    assert not [p for _, p in check.problems if "matches no row" in p]
+    assert any("repeats 1 key(s), and the first row of each is used: 'O1'" in j for j in check.joins)
+
+
 def test_a_join_by_a_column_either_file_lacks_names_the_file_and_its_columns(adcraft_home, tmp_path):
     (tmp_path / "details.csv").write_text("order,pos,sku,qty,price\nO1,1,A-1,1,5.00\n")
     (tmp_path / "orders.csv").write_text("id,customer,at\nO1,C1,2026-01-01 10:00:00\n")
