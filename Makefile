@@ -48,11 +48,11 @@ fonts:
 	  ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(FONT_PACKAGES))
 
 # llama.cpp's OpenAI-compatible server, which the text endpoint's tests and bench run (tests/endpoint_fixtures.py).
-# PyPI has only its source: the wheel is built once into .cache/wheels (9-19 minutes on 2 cores busy with other
-# work, without llava, examples and tools), and later venvs install it from there in seconds. Built for AVX2, not
+# PyPI has only its source: the wheel is built once per machine into ~/.cache/adcraft/wheels (9-19 minutes on 2
+# busy cores, without llava, examples and tools), outside the clone, so later clones and venvs install it in seconds. Built for AVX2, not
 # -march=native, so a cache restored on another x86-64 machine still runs (and as fast here).
 LLAMA_CPP := 0.3.36
-WHEELS    := .cache/wheels
+WHEELS    := $(HOME)/.cache/adcraft/wheels
 LLAMA_CPP_CMAKE := -DLLAVA_BUILD=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF \
   -DLLAMA_BUILD_SERVER=OFF -DLLAMA_OPENSSL=OFF -DGGML_OPENMP=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON \
   -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON

@@ -95,7 +95,7 @@ def explained_errors():
             typer.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
         shown = lines if len(lines) < MAX_LINES else lines[:MAX_LINES - 2] + [
             f"... and {len(lines) - MAX_LINES + 2} more line(s) in {log}"]
-        where = "" if _verbose else f"Traceback: {log} (or run with --verbose)."
+        where = "" if _verbose else f"The full error is in {log} (or run with --verbose)."
         typer.echo("\n".join(shown + ([where] if where and log else [])), err=True)
         raise typer.Exit(1) from None
     finally:

@@ -25,7 +25,7 @@ def assert_explained(code: int, lines: list[str], message: str, home) -> None:
     terminal = "\n".join(lines)
     assert code == 1, terminal
     assert len(lines) <= MAX_LINES and "Traceback (most recent call last)" not in terminal, terminal
-    assert message in terminal and f"Traceback: {home / 'logs' / 'adcraft.log'}" in terminal, terminal
+    assert message in terminal and f"The full error is in {home / 'logs' / 'adcraft.log'}" in terminal, terminal
     log = (home / "logs" / "adcraft.log").read_text()
     assert message in log and "Traceback (most recent call last)" in log
 

@@ -2,6 +2,9 @@ import json
 
 import pytest
 
+from adcraft.checks.base import CopyCandidate
+from adcraft.checks.gate import check_copy
+from adcraft.kernel.config import load_brand
 from adcraft.kernel.db import warehouse
 from tasks.decide import decide_batch
 from tasks.score import score_batch
@@ -24,9 +27,14 @@ COPY = {  # item_id: (brief, content type, field, text)
     "c_dull": ("b1", "meta_feed", "primary_text",
                "Soft fabric, made for long summer days and easy evenings in the garden,"),
 }
-CHECKS = 13  # per copy line; a line that passes its hard checks also gets its brief's format check
 # Between the two bars: c_dull neither names the product nor ends cleanly (its weakest soft score is 0.5).
 APPROVE_AT, REVIEW_AT = 0.75, 0.4
+
+
+def checks_per_line() -> int:
+    """How many checks the gate runs on one model-written line (the editor judge's too, once installed)."""
+    return len(check_copy([CopyCandidate("x", "meta_feed", "primary_text", COPY["c_good"][3], PRODUCT)],
+                          load_brand("demo")))
 
 
 def add_brief(con, brief_id: str, content_type: str) -> None:
@@ -52,7 +60,8 @@ def batch(adcraft_home):
                     "VALUES (?, 'demo', DATE '2025-06-01', 'demo', ?)", [BATCH, json.dumps(campaign)])
         add_brief(con, "b1", "meta_feed")
         add_brief(con, "b2", "sms")
-        con.execute("INSERT INTO raw.customers VALUES ('cu1', 'Jane Doe', 'jane@example.com', NULL, 'Berlin', 'DE', "
+        con.execute("INSERT INTO raw.customers (customer_id, name, email, phone, city, country, signup_date, "
+                    "_load_id, _row_number) VALUES ('cu1', 'Jane Doe', 'jane@example.com', NULL, 'Berlin', 'DE', "
                     "'2024-01-01', 'load1', 1)")
         add_copy(con, COPY)
     return BATCH
@@ -76,7 +85,8 @@ def test_score_and_decide(batch):
     scored, decided = run_twice(batch)
 
     scored.pop("seconds"), decided.pop("seconds")
-    rows = len(COPY) * CHECKS + 4  # c_price and c_name fail a hard check, so get no format check
+    # The 4 lines that pass their hard checks also get their brief's format check (c_price and c_name fail one).
+    rows = len(COPY) * checks_per_line() + 4
     assert scored == {"rows": rows, "copy_items": 6, "banners": 0, "scores": rows, "failed_hard_checks": 2}
     assert decided == {"rows": 6, "approved": 3, "needs_review": 1, "rejected": 2, "kept_human": 0}
     with warehouse(read_only=True) as con:
@@ -139,7 +149,7 @@ def test_rescoring_replaces_rows_for_changed_items(batch):
     score_batch.fn(batch, "demo")
     with warehouse() as con:
         con.execute("DELETE FROM content.copy_items WHERE item_id = 'c_dull'")
-    assert score_batch.fn(batch, "demo")["scores"] == (len(COPY) - 1) * CHECKS + 3
+    assert score_batch.fn(batch, "demo")["scores"] == (len(COPY) - 1) * checks_per_line() + 3
     assert decide_batch.fn(batch, APPROVE_AT, REVIEW_AT, "v1")["needs_review"] == 0
     assert "c_dull" not in decisions()
 
