@@ -17,7 +17,7 @@ from tasks.train_text import (
 @flow(name="train-text")
 def train_text(
     epochs: int = TrainConfig.epochs,
-    batch_size: int = TrainConfig.batch_size,
+    pack_tokens: int = TrainConfig.pack_tokens,
     learning_rate: float = TrainConfig.learning_rate,
     rank: int = TrainConfig.rank,
     corpus: bool = True,
@@ -39,7 +39,7 @@ def train_text(
     if ship:
         examples, history = [], False
     data = collect_training_data(corpus, examples or [], brand, history, min_quality, max_examples)
-    config = TrainConfig(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, rank=rank,
+    config = TrainConfig(epochs=epochs, pack_tokens=pack_tokens, learning_rate=learning_rate, rank=rank,
                          alpha=2 * rank)
     challenger = train_challenger(data, config, base_model, max_minutes)
     if not challenger["finished"]:

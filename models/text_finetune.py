@@ -1,10 +1,13 @@
 """Fine-tune the text model with LoRA.
 
 An example is one generation: the prompt conversation the model is asked and the text it should answer.
-Training teaches the model that answer through a low-rank adapter (peft LoRA) on every linear layer, with the
-loss on the answer's tokens only: the prompt is context, not something to imitate. Only those positions go
-through the output layer (49k words wide, the largest single cost of a step), batches are grouped by length so
-little is padding, and on a CPU with bfloat16 support the step runs under bf16 autocast.
+Training teaches the model that answer through a low-rank adapter (peft LoRA) on the top decoder layers, with
+the loss on the answer's tokens only: the prompt is context, not something to imitate.
+
+Examples are packed as prefix trees: the lines of one product share their system prompt and facts, so a step
+runs those tokens once, with an attention mask that lets each token see only its own example's earlier tokens
+and positions counted along its own example. The loss is the same as for the examples one by one (tested), for
+about a third of the tokens. Only answer positions go through the output layer (49k words wide).
 
 Training stops after `max_minutes` when asked to, leaving a checkpoint beside the output; the same call
 resumes from it. The finished adapter is saved under `out_root`, in a folder named by its hash, with its
@@ -13,7 +16,6 @@ weights in float16 (half the bytes; generation merges them into the float32 mode
 
 import hashlib
 import json
-import math
 import random
 import shutil
 import time
@@ -71,12 +73,77 @@ def answer_loss(model, input_ids, attention_mask, labels) -> torch.Tensor:
     return torch.nn.functional.cross_entropy(logits.float(), targets[keep])
 
 
-def _batches(encoded: list, batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Indices in batches of similar length (little padding), the batches in a random order."""
-    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
-    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-    rng.shuffle(batches)
-    return batches
+@dataclass(frozen=True)
+class Forest:
+    """Examples packed as one sequence: each distinct token prefix once (a prefix tree, in insertion order)."""
+    ids: list[int]
+    positions: list[int]
+    """A token's position in its own example."""
+    parents: list[int]
+    """The token before it in its example; -1 for an example's first token."""
+    targets: list[tuple[int, int]]
+    """(node, next token) for every answer token of every example: where the loss reads."""
+    examples: int
+
+    def mask(self) -> torch.Tensor:
+        """(nodes, nodes) bool: a token attends to itself and the tokens before it in its own example."""
+        mask = torch.zeros(len(self.ids), len(self.ids), dtype=torch.bool)
+        for node, parent in enumerate(self.parents):
+            if parent >= 0:
+                mask[node] = mask[parent]
+            mask[node, node] = True
+        return mask
+
+
+def pack(encoded: list[tuple[list[int], list[int]]], max_tokens: int) -> list[Forest]:
+    """The examples as forests of at most max_tokens nodes. Sorted by their tokens first, so examples that
+    share a prompt's opening (one product's lines) land in the same forest."""
+    forests, trie, ids, positions, parents, targets, count = [], {}, [], [], [], [], 0
+
+    def close():
+        if ids:
+            forests.append(Forest(list(ids), list(positions), list(parents), list(targets), count))
+
+    for i in sorted(range(len(encoded)), key=lambda i: encoded[i][0]):
+        example, labels = encoded[i]
+        new = _new_nodes(trie, example)
+        if len(ids) + new > max_tokens:
+            close()
+            trie, ids, positions, parents, targets, count = {}, [], [], [], [], 0
+        node, parent = trie, -1
+        path = []
+        for depth, token in enumerate(example):
+            if token not in node:
+                node[token] = ({}, len(ids))
+                ids.append(token), positions.append(depth), parents.append(parent)
+            node, parent = node[token]
+            path.append(parent)
+        targets += [(path[t], labels[t + 1]) for t in range(len(example) - 1) if labels[t + 1] != IGNORE]
+        count += 1
+    close()
+    return forests
+
+
+def _new_nodes(trie: dict, example: list[int]) -> int:
+    node = trie
+    for depth, token in enumerate(example):
+        if token not in node:
+            return len(example) - depth
+        node = node[token][0]
+    return 0
+
+
+def packed_loss(model, forest: Forest, device: str) -> torch.Tensor:
+    """Mean cross-entropy over the forest's answer tokens: the same as answer_loss over its examples."""
+    causal = model.get_base_model() if hasattr(model, "get_base_model") else model
+    hidden = causal.model(
+        input_ids=torch.tensor([forest.ids], device=device),
+        attention_mask=forest.mask().to(device)[None, None],
+        position_ids=torch.tensor([forest.positions], device=device),
+    ).last_hidden_state[0]
+    nodes = torch.tensor([n for n, _ in forest.targets], device=device)
+    tokens = torch.tensor([t for _, t in forest.targets], device=device)
+    return torch.nn.functional.cross_entropy(causal.lm_head(hidden[nodes]).float(), tokens)
 
 
 def _autocast(device: str, config: TrainConfig):
@@ -112,15 +179,16 @@ def train_lora(base_dir: Path, examples: list[Example], config: TrainConfig, out
     device = pick_device(device)
     torch.manual_seed(config.seed)
     tokenizer = AutoTokenizer.from_pretrained(base_dir)
-    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     encoded = [encode(tokenizer, e.conversation, e.answer) for e in examples]
     kept = [pair for pair in encoded if len(pair[0]) <= config.max_length]
     if not kept:
         raise ValueError(f"every example is longer than max_length={config.max_length} tokens")
+    forests = pack(kept, max(config.pack_tokens, config.max_length))
 
-    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32).to(device)
+    # sdpa takes the forests' boolean masks as they are.
+    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32, attn_implementation="sdpa").to(device)
     model = get_peft_model(model, lora_config(model, config))
-    per_epoch = math.ceil(len(kept) / config.batch_size)
+    per_epoch = len(forests)
     steps = config.epochs * per_epoch
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=config.learning_rate)
@@ -151,13 +219,12 @@ def train_lora(base_dir: Path, examples: list[Example], config: TrainConfig, out
     seconds_before = state["seconds"]
     model.train()
     for epoch in range(config.epochs):
-        batches = _batches(kept, config.batch_size, random.Random(f"{config.seed}/{epoch}"))
-        for index, batch in enumerate(batches):
+        order = random.Random(f"{config.seed}/{epoch}").sample(forests, len(forests))
+        for index, forest in enumerate(order):
             if epoch * per_epoch + index < state["step"]:
                 continue  # done before the resume
-            input_ids, attention_mask, labels = _collate([kept[i] for i in batch], pad_id, device)
             with _autocast(device, config):
-                loss = answer_loss(model, input_ids, attention_mask, labels)
+                loss = packed_loss(model, forest, device)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             optimizer.step()
@@ -193,7 +260,8 @@ def train_lora(base_dir: Path, examples: list[Example], config: TrainConfig, out
         "finished": True, "version": version, "path": str(target), "base_path": str(base_dir), "device": device,
         "examples": len(kept), "skipped_too_long": len(encoded) - len(kept), "steps": steps,
         "trainable_parameters": sum(p.numel() for p in trainable), "seconds": round(state["seconds"], 1),
-        "tokens": sum(len(ids) for ids, _ in kept) * config.epochs, "losses": state["losses"],
+        "tokens": sum(len(ids) for ids, _ in kept) * config.epochs,
+        "tokens_run": sum(len(f.ids) for f in forests) * config.epochs, "losses": state["losses"],
         "config": asdict(config),
     }
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 3
-    batch_size: int = 16
+    epochs: int = 2
+    pack_tokens: int = 1024
+    """Tokens per step: examples packed as prefix trees (models/text_finetune.py), about 14 of them a step."""
     learning_rate: float = 3e-4
     rank: int = 8
     alpha: int = 16

@@ -162,7 +162,8 @@ def ship_copy_model(challenger: dict, evaluation: dict) -> dict:
     (staging / "training.json").write_text(json.dumps({
         "version": challenger["version"], "config": training["config"], "data_snapshot": training["data_snapshot"],
         "metrics": {"held_out": evaluation}, "seconds": training["seconds"], "steps": training["steps"],
-        "tokens": training["tokens"], "device": training["device"],
+        "tokens": training["tokens"], "tokens_run": training.get("tokens_run"), "device": training["device"],
+        "final_loss": round(sum(training["losses"][-20:]) / max(len(training["losses"][-20:]), 1), 4),
         "rebuild": "make train-copy-model   # adcraft train text --ship",
     }, indent=2) + "\n")
     shutil.rmtree(SHIPPED_DIR, ignore_errors=True)

@@ -63,7 +63,8 @@ def judge(
                         "copy; it replaces the current model only if it does better on held-out products.")
 def text(
     epochs: Annotated[int, typer.Option(help="Passes over the training examples.")] = TrainConfig.epochs,
-    batch_size: Annotated[int, typer.Option(help="Examples per optimiser step.")] = TrainConfig.batch_size,
+    pack_tokens: Annotated[int, typer.Option(
+        help="Tokens per optimiser step, the examples packed as prefix trees.")] = TrainConfig.pack_tokens,
     learning_rate: Annotated[float, typer.Option()] = TrainConfig.learning_rate,
     rank: Annotated[int, typer.Option(help="LoRA rank (alpha is twice the rank).")] = TrainConfig.rank,
     corpus: Annotated[bool, typer.Option(help="Learn from the copy corpus (corpus/).")] = True,
@@ -104,7 +105,7 @@ def text(
     try:
         with explained_errors():
             result = train_text(
-                epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, rank=rank, corpus=corpus,
+                epochs=epochs, pack_tokens=pack_tokens, learning_rate=learning_rate, rank=rank, corpus=corpus,
                 examples=[str(p) for p in examples or []], brand=brand, history=history, min_quality=min_quality,
                 max_examples=max_examples, eval_lines=eval_lines, max_minutes=minutes, ship=ship,
                 base_model=str(base_model) if base_model else None,
