@@ -16,7 +16,9 @@ CANDIDATES = 256  # likeliest tokens looked at before falling back to sorting th
 class SamplingConfig:
     temperature: float = 0.6
     top_p: float = 0.9
-    repetition_penalty: float = 1.15
+    repetition_penalty: float = 1.0
+    """Off: it counts the prompt too, so it pushed the copy model off the product's own name and facts
+    ("Vanillan Yoghurt Pops"); the gate's repetition check catches a line that loops."""
 
 
 def sample_next(logits: torch.Tensor, seen: torch.Tensor, sampling: SamplingConfig) -> torch.Tensor:

@@ -33,7 +33,7 @@ def test_the_nucleus_and_its_probabilities_are_transformers_exactly(spread):
     generator = torch.Generator().manual_seed(0)
     logits = torch.randn(4, VOCABULARY, generator=generator, dtype=torch.float64) * spread
     prompt = torch.randint(VOCABULARY, (4, 30), generator=generator)
-    sampling = SamplingConfig()
+    sampling = SamplingConfig(repetition_penalty=1.15)  # the penalty off by default, on here to test it
     expected = transformers_probs(logits, prompt, sampling)
     if spread < 1:  # the case must really be one where the candidates hold too little
         assert ((expected > 0).sum(-1) > CANDIDATES).all()

@@ -30,7 +30,7 @@ def test_each_distinct_chat_is_one_request_asking_n_for_its_repeats_and_replies_
     assert [r.get("n", 1) for r in fake.requests[:2]] == [2, 1]
     first, second = fake.requests[:2]
     assert first["max_tokens"] == 24 and first["stop"] == ["\n\n"] and first["model"] == "fake-model"
-    assert first["temperature"] == 0.6 and first["top_p"] == 0.9 and first["repetition_penalty"] == 1.15
+    assert first["temperature"] == 0.6 and first["top_p"] == 0.9 and first["repetition_penalty"] == 1.0
     assert first["seed"] != second["seed"]
     # Row 0 and row 2 are A's two choices; the same seed asks the same again.
     assert replies == [f"Line for seed {first['seed']} choice 0.", f"Line for seed {second['seed']} choice 0.",

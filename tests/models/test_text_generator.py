@@ -81,7 +81,7 @@ def test_with_a_one_token_nucleus_generation_writes_what_transformers_generate_d
     transformers' generate gives for plain left-padded prompts."""
     other = [CONVERSATION[0], {"role": "user", "content": "Say yes."}]  # a reply that ends early
     conversations = [CONVERSATION, other, CONVERSATION, other, other]
-    sampling = SamplingConfig(top_p=1e-6)
+    sampling = SamplingConfig(top_p=1e-6, repetition_penalty=1.15)
     ours = generator.generate(conversations, max_new_tokens=24, seed=5, sampling=sampling)
 
     tokenizer = generator.tokenizer
