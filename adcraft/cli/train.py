@@ -123,6 +123,8 @@ def text(
                f"{data['brand_examples']}, approved history {data['history_examples']}) in "
                f"{training['seconds'] / 60:.1f} min on {training['device']}, final loss {training['final_loss']:.3f}")
     for role, figures in result["evaluation"].items():
+        if not isinstance(figures, dict):  # the stage's seconds
+            continue
         typer.echo(f"  {role:<10} approval {figures['approval_rate']:.0%} (held-out categories "
                    f"{figures['held_out_categories']['approval_rate']:.0%}), distinct-2 {figures['distinct_2']:.2f}"
                    f"  {figures['version']}")
