@@ -22,7 +22,8 @@ import torch
 
 WEIGHTS = Path(__file__).parent / "weights" / "editor-judge"
 MAX_TOKENS = 160
-"""Context and line together; the line is never cut, the context's description is."""
+"""Context and line together: the longer of the two is cut first, which is the context's description unless a
+line alone is longer than that."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def _tokenizer():
 
 
 def _encode(tokenizer, pairs: list[tuple[str, str]]):
-    return tokenizer([c for c, _ in pairs], [line for _, line in pairs], truncation="only_first",
+    return tokenizer([c for c, _ in pairs], [line for _, line in pairs], truncation="longest_first",
                      max_length=MAX_TOKENS, padding=True, return_tensors="pt")
 
 

@@ -47,7 +47,7 @@ def judge(
     """Train the editor judge on the copy corpus (positives), people's labels on real model lines, hand-written
     bad lines and systematic negatives (corpus/judge/; adcraft/checks/judge_data.py), choose its threshold on
     a share of products it never trained on, and write it with its data hash, config and figures
-    (training.json). About 10 minutes on 2 CPU cores. The held-out editor set (tests/data/editor_set.jsonl) is
+    (training.json). About 12 minutes an epoch on 2 CPU cores. The held-out editor set (tests/data/editor_set.jsonl) is
     never trained on: `python -m bench.editor_eval` measures the gate on it."""
     from models.judge import JudgeConfig
     from tasks.train_judge import train_editor_judge
