@@ -10,6 +10,7 @@ below goes straight to rejection. Every result carries the judge's version, whic
 from adcraft.checks.base import CheckResult, CopyCandidate
 from adcraft.kernel.channels import CONTENT_TYPES
 from adcraft.kernel.config import Brand
+from adcraft.kernel.settings import get_settings
 from models.judge import load_judge
 
 APPROVE_AT = 0.75
@@ -38,8 +39,9 @@ def policy_score(probability: float, threshold: float) -> float:
 
 
 def check_editor(items: list[CopyCandidate], brand: Brand) -> list[CheckResult]:
-    """One soft `editor` result per item, in order; none at all when no judge is installed."""
-    judge = load_judge()
+    """One soft `editor` result per item, in order; none at all when no judge is installed or
+    ADCRAFT_EDITOR_JUDGE is false."""
+    judge = load_judge() if get_settings().editor_judge else None
     if judge is None or not items:
         return []
     probabilities = judge.score([(context(item, brand), item.text) for item in items])

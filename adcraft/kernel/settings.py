@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     examples, as in-process."""
     corpus_dir: Path | None = None
     """The copy corpus's folder of *.jsonl files (corpus/README.md); defaults to corpus/copy in the project."""
+    editor_judge: bool = True
+    """False leaves the editor judge out of the gate (models/weights/editor-judge): for a model whose lines the
+    judge was not trained on, while a judge for it is trained."""
     banner_illustrations: bool = True
     """False draws the brand motif in the illustration box: no OpenMoji picture, so no credit to carry."""
     image_model: Path | None = None

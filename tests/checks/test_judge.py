@@ -64,8 +64,8 @@ def test_the_context_names_the_field_the_voice_and_the_facts():
     assert "Product: Assam Tea; category Black Tea; sizes 250 g" in text
 
 
-@pytest.mark.skipif(load_judge() is None, reason="no judge installed yet: `adcraft train judge` makes one")
 def test_the_shipped_judge_scores_good_lines_above_bad_ones():
+    assert load_judge() is not None, "models/weights/editor-judge is missing: `adcraft train judge` makes it"
     brand = load_brand("fieldnote")
     product = {"name": "Assam Breakfast Tea", "category": "Black Tea", "colours": [], "sizes": ["250 g"],
                "description": "Loose-leaf Assam black tea, strong and malty; takes milk well."}
@@ -77,3 +77,13 @@ def test_the_shipped_judge_scores_good_lines_above_bad_ones():
     results = {r.item_id: r for r in check_editor([good, bad], brand)}
     assert results["good"].score > results["bad"].score
     assert not results["bad"].passed and results["bad"].model_version.startswith("editor-judge@")
+
+
+def test_the_judge_can_be_left_out_of_the_gate(adcraft_home, monkeypatch):
+    from adcraft.kernel.settings import get_settings
+
+    item = CopyCandidate("c", "email", "subject", "Malty and strong", {"name": "Assam Tea", "category": "Black Tea"})
+    assert len(check_editor([item], load_brand("fieldnote"))) == 1
+    monkeypatch.setenv("ADCRAFT_EDITOR_JUDGE", "false")
+    get_settings.cache_clear()
+    assert check_editor([item], load_brand("fieldnote")) == []

@@ -32,7 +32,7 @@ APPROVE_AT, REVIEW_AT = 0.75, 0.4
 
 
 def checks_per_line() -> int:
-    """How many checks the gate runs on one model-written line (the editor judge's too, once installed)."""
+    """How many checks the gate runs on one model-written line."""
     return len(check_copy([CopyCandidate("x", "meta_feed", "primary_text", COPY["c_good"][3], PRODUCT)],
                           load_brand("demo")))
 
@@ -53,7 +53,9 @@ def add_copy(con, copy: dict) -> None:
 
 
 @pytest.fixture
-def batch(adcraft_home):
+def batch(adcraft_home, monkeypatch):
+    # The decision policy on fixed lines: the editor judge, which a retraining changes, has its own tests.
+    monkeypatch.setenv("ADCRAFT_EDITOR_JUDGE", "false")
     campaign = {"name": "demo", "link": "https://example.com/p/{sku}"}
     with warehouse() as con:
         con.execute("INSERT INTO content.batches (batch_id, campaign, run_date, brand, campaign_config) "
