@@ -8,6 +8,8 @@ A figure whose benchmark has not run says which command measures it, instead of 
 import json
 from pathlib import Path
 
+from models.shipped import shipped_training
+
 BENCH = Path(__file__).parent
 RESULTS = BENCH / "results"
 REPORT = BENCH / "report.md"
@@ -19,8 +21,11 @@ def _load(name: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+MISSING = "_Not measured yet: "
+
+
 def _missing(name: str) -> list[str]:
-    return [f"_Not measured yet: `python -m bench.run {name}`._", ""]
+    return [f"{MISSING}`python -m bench.run {name}`._", ""]
 
 
 def _table(header: list[str], rows: list[list]) -> list[str]:
@@ -78,6 +83,12 @@ def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | No
                       else "not measured: no GPU")
             rows.append([f"generation tokens/s on {found.get('gpu', device)}, one batch of {variants}", figure,
                          "generation"])
+        if "server_variants_per_s" in gen:
+            how = gen["server_vs_in_process"]
+            rows.append([f"the same {how['variants']} requests on llama.cpp's server ({how['server']}, "
+                         f"{how['in_flight']} in flight) vs in-process ({how['in_process']})",
+                         f"{gen['server_variants_per_s']} vs {gen['in_process_variants_per_s']} variants/s",
+                         "generation"])
     if banners:
         rows.append(["banners", f"{banners['banners_per_second']} banners/s (target "
                                 f"{banners.get('target_banners_per_second', '-')})", "banners"])
@@ -104,36 +115,95 @@ def throughput_section(ingest: dict | None, gen: dict | None, banners: dict | No
     return lines
 
 
-def copy_section(quality: dict | None, lora: dict | None, choice: dict | None) -> list[str]:
-    lines = ["## Copy quality (demo shop)", ""]
+def copy_section(quality: dict | None, generation: dict | None) -> list[str]:
+    lines = ["## Copy quality: the demo shop and a shop of held-out categories", ""]
     if not quality:
-        lines += _missing("copy_quality")
-    for setup, f in (quality or {}).items():
-        lines += [f"**{setup}**: first-pass auto-approval {100 * f['approval_rate']:.0f}% of {f['lines']} lines, "
-                  f"distinct-2 {f['distinct_2']:.2f}.", ""]
+        return lines + _missing("copy_quality")
+    for shop, f in quality["shops"].items():
+        night = f", night {f['seconds']} s" if "seconds" in f else ""
+        lines += [f"**{shop}** ({f['batch_id']}{night}): "
+                  f"model-written lines approved first pass **{100 * f['model_approval_rate']:.0f}%** of "
+                  f"{f['model_lines']}; all lines {100 * f['approval_rate']:.0f}% of {f['lines']}; distinct-2 "
+                  f"{f['distinct_2']:.2f}.", ""]
         lines += _table(
-            ["content type", "lines", "approved first pass", "distinct-2", "approved over limits",
-             "approved flagged against facts"],
-            [[ct, t["lines"], f"{100 * t['approval_rate']:.0f}%", t["distinct_2"], len(t["approved_over_limits"]),
+            ["content type", "model lines", "model lines approved", "all lines approved", "distinct-2",
+             "approved over limits", "approved flagged against facts"],
+            [[ct, t["model_lines"],
+              "-" if t["model_approval_rate"] is None else f"{100 * t['model_approval_rate']:.0f}%",
+              f"{100 * t['approval_rate']:.0f}%", t["distinct_2"], len(t["approved_over_limits"]),
               len(t["approved_flagged_against_facts"])] for ct, t in f["by_content_type"].items()],
         )
-    lines += ["### One LoRA round, on held-out briefs", ""]
-    if not lora:
-        lines += _missing("lora_round")
+    read = quality.get("blind_read")
+    if read:
+        rows = [[name.replace("_", " "), c["lines"], c["shippable"], f"{100 * c['share']:.0f}%"]
+                for name, c in sorted(read.items())]
+        lines += ["Blind read by the rubric (bench/data/blind_read.csv, line by line):", ""]
+        lines += _table(["lines", "read", "shippable", "share"], rows)
     else:
-        rows = [[name, f"{100 * lora[name]['approval_rate']:.0f}%", lora[name]["distinct_2"],
-                 ", ".join(f"{ct} {100 * t['approval_rate']:.0f}%" for ct, t in lora[name]["by_content_type"].items())]
-                for name in ("before", "after")]
-        lines += _table(["model", "approved", "distinct-2", "by content type"], rows)
-        t = lora["training"]
-        lines += [f"Trained on {lora['data']['train_examples']} examples, {t['steps']} steps in {t['seconds']} s on "
-                  f"{t['device']}; promoted: {lora['promoted']}.", ""]
-    lines += ["### Default model choice", ""]
-    if not choice:
-        return lines + _missing("model_choice")
-    rows = [[name, f"{m['parameters'] / 1e6:.0f}M", f"{100 * m['approval_rate']:.0f}%", m["distinct_2"],
-             m["seconds_per_line"]] for name, m in choice["models"].items()]
-    return lines + _table(["model", "parameters", "approved", "distinct-2", "s per line (CPU)"], rows)
+        lines += ["_Blind read not recorded yet: read bench/results/blind_read_sample.csv into "
+                  "bench/data/blind_read.csv._", ""]
+    if generation and "vs_previous" in generation:
+        lines += [f"Copy model with short requests: {generation['copy_model_variants_per_s']} variants/s against "
+                  f"{generation['previous_variants_per_s']} before the corpus (the base model with a worked example, "
+                  f"{generation['previous_prompt_tokens_mean']} prompt tokens against "
+                  f"{generation['prompt_tokens_mean']}): **{generation['vs_previous']}x** (target "
+                  f"{generation['target_vs_previous']}x; `bench.generation`, load average "
+                  f"{generation['load_average_1m']}).", ""]
+    return lines
+
+
+def copy_model_section(training: dict | None) -> list[str]:
+    lines = ["## Copy model", ""]
+    if not training:
+        return lines + ["_No copy model shipped yet: `make train-copy-model`._", ""]
+    held = training["metrics"]["held_out"]["challenger"]
+    snapshot = training["data_snapshot"]
+    packed = f", packed into {training['tokens_run']:,} run" if training.get("tokens_run") else ""
+    lines += [f"The shipped adapter `{training['version']}` (`models/weights/copy-lora/training.json`): "
+              f"{snapshot['train_examples']:,} corpus examples, {training['tokens']:,} tokens{packed}, "
+              f"{training['steps']} steps in {training['seconds'] / 60:.0f} min on {training['device']}"
+              + (f", final loss {training['final_loss']}" if training.get("final_loss") else "") + ". "
+              "Held-out lines written from their requests and judged by the gate as it stood when it trained:", ""]
+    sets = [("all held-out lines", held), ("categories no training saw", held["held_out_categories"]),
+            ("held-out products of trained categories", held["held_out_products_of_training_categories"]),
+            *((ct, f) for ct, f in held["by_content_type"].items())]
+    return lines + _table(["lines", "items", "approved first pass", "distinct-2"],
+                          [[name, f["items"], f"{100 * f['approval_rate']:.0f}%", f["distinct_2"]]
+                           for name, f in sets])
+
+
+def editor_section(editor: dict | None) -> list[str]:
+    lines = ["## The gate on the held-out editor set", ""]
+    if not editor:
+        return lines + _missing("editor_eval")
+    c = editor["confusion"]
+    lines += [f"{editor['lines']} lines ({editor['good']} shippable, {editor['bad']} not) for products in "
+              f"{len(editor['categories'])} categories, products that no training saw (tests/data/editor_set.jsonl): "
+              f"shippable approved **{editor['good_approved']:.3f}**, not shippable held back "
+              f"**{editor['bad_not_approved']:.3f}** (targets {editor['targets']}).", ""]
+    lines += _table(["", "approved", "not approved"],
+                    [["shippable", c["good_approved"], c["good_not_approved"]],
+                     ["not shippable", c["bad_approved"], c["bad_not_approved"]]])
+    lines += _table(["kind of bad line", "held back"],
+                    [[k, v] for k, v in editor["bad_not_approved_by_kind"].items()])
+    return lines
+
+
+def review_section(review: dict | None) -> list[str]:
+    lines = ["## Reviewing at scale", ""]
+    if not review:
+        return lines + _missing("review_scale")
+    page, bulk = review["first_page_server_ms"], review["bulk_approve_confirm_ms"]
+    lines += [f"{review['items']:,} items for {review['products']} products, served by the review app on "
+              f"localhost ({review['cpu_count']} CPUs), times in ms:", ""]
+    rows = [["first page (server time)", page["median"], page["p90"], page["max"]]]
+    for action in ("approve", "reject"):
+        t = review[f"{action}_round_trip_ms"]
+        rows.append([f"{action} one item (round trip)", t["median"], t["p90"], t["max"]])
+    lines += _table(["what", "median", "p90", "max"], rows)
+    return lines + [f"Rejecting all 22 items of a product takes {review['reject_a_product_of_22_ms']} ms; a bulk "
+                    f"approval previews in {review['bulk_approve_preview_ms']} ms and approves {bulk['items']:,} "
+                    f"items in {bulk['ms']} ms.", ""]
 
 
 def memory_section(ingest: dict | None, scaling: dict | None) -> list[str]:
@@ -208,14 +278,47 @@ def main() -> Path:
     lines += nightly_section(_load("nightly"))
     lines += throughput_section(ingest, _load("generation"), _load("banners"), _load("gate_throughput"),
                                 _load("gpu_illustrations"))
-    lines += copy_section(_load("copy_quality"), _load("lora_round"), _load("model_choice"))
+    lines += copy_section(_load("copy_quality"), _load("generation"))
+    lines += copy_model_section(shipped_training())
+    lines += editor_section(_load("editor_eval"))
+    lines += review_section(_load("review_scale"))
     lines += memory_section(ingest, scaling)
     lines += scaling_section(scaling)
     if scaling:
         plot(scaling)
-    REPORT.write_text("\n".join(lines))
+    REPORT.write_text("\n".join(_keep_measured(lines)))
     return REPORT
 
+
+def _keep_measured(lines: list[str]) -> list[str]:
+    """Figures of benchmarks that have not run on this machine are kept from the report as it stands
+    (bench/results is not committed; the report is): a section nothing measured keeps its old text, and a
+    table with a `bench` column keeps the old rows of the benchmarks that did not run."""
+    old = {s[0]: s for s in _sections(REPORT.read_text().splitlines())} if REPORT.exists() else {}
+    kept = []
+    for section in _sections(lines):
+        missing = {line.split("bench.run ", 1)[1].split("`")[0] for line in section if line.startswith(MISSING)}
+        previous = old.get(section[0], [])
+        if not missing or not previous or any(line.startswith(MISSING) for line in previous):
+            kept += section
+        elif not any(line.startswith("| ") for line in section):
+            kept += previous
+        else:
+            rows = [line for line in previous if line.startswith("| ") and line.rsplit("|", 2)[1].strip() in missing]
+            last_row = max(i for i, line in enumerate(section) if line.startswith("| "))
+            kept += [line for line in section[:last_row + 1] + rows + section[last_row + 1:]
+                     if not line.startswith(MISSING) or line.split("bench.run ", 1)[1].split("`")[0]
+                     not in {row.rsplit("|", 2)[1].strip() for row in rows}]
+    return kept
+
+
+def _sections(lines: list[str]) -> list[list[str]]:
+    found = [[]]
+    for line in lines:
+        if line.startswith("## "):
+            found.append([])
+        found[-1].append(line)
+    return [s for s in found if s]
 
 if __name__ == "__main__":
     print(main())

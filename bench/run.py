@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 BENCHMARKS = [
-    "nightly", "gate_eval", "gate_throughput", "generation", "copy_quality", "model_choice", "banners",
-    "illustration_quality", "ingest_scale", "lora_round", "scaling",
+    "nightly", "gate_eval", "gate_throughput", "generation", "copy_quality", "editor_eval", "banners",
+    "illustration_quality", "ingest_scale", "review_scale", "scaling",
 ]
 RESULTS = Path(__file__).parent / "results"
 
