@@ -14,6 +14,7 @@ BENCH = Path(__file__).parent
 RESULTS = BENCH / "results"
 REPORT = BENCH / "report.md"
 PLOT = BENCH / "scaling.png"
+LABELLED = BENCH.parent / "corpus" / "judge" / "labelled_outputs.jsonl"
 
 
 def _load(name: str) -> dict | None:
@@ -163,13 +164,24 @@ def copy_model_section(training: dict | None) -> list[str]:
               f"{snapshot['train_examples']:,} corpus examples, {training['tokens']:,} tokens{packed}, "
               f"{training['steps']} steps in {training['seconds'] / 60:.0f} min on {training['device']}"
               + (f", final loss {training['final_loss']}" if training.get("final_loss") else "") + ". "
-              "Held-out lines written from their requests and judged by the gate as it stood when it trained:", ""]
+              "Held-out lines written from their requests and judged by the gate as it stood when it trained "
+              "(before the editor judge shipped):", ""]
     sets = [("all held-out lines", held), ("categories no training saw", held["held_out_categories"]),
             ("held-out products of trained categories", held["held_out_products_of_training_categories"]),
             *((ct, f) for ct, f in held["by_content_type"].items())]
-    return lines + _table(["lines", "items", "approved first pass", "distinct-2"],
-                          [[name, f["items"], f"{100 * f['approval_rate']:.0f}%", f["distinct_2"]]
-                           for name, f in sets])
+    lines += _table(["lines", "items", "approved first pass", "distinct-2"],
+                    [[name, f["items"], f"{100 * f['approval_rate']:.0f}%", f["distinct_2"]] for name, f in sets])
+    labelled = [r for r in _jsonl(LABELLED) if r.get("model_version") == training["version"]]
+    if labelled:
+        good = sum(r["shippable"] for r in labelled)
+        lines += [f"Read by a person, line by line ({LABELLED.relative_to(BENCH.parent)}): **{good} of "
+                  f"{len(labelled)}** of its lines for held-out products of trained categories are shippable "
+                  f"({100 * good / len(labelled):.0f}%).", ""]
+    return lines
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
 
 
 def editor_section(editor: dict | None) -> list[str]:
@@ -177,8 +189,8 @@ def editor_section(editor: dict | None) -> list[str]:
     if not editor:
         return lines + _missing("editor_eval")
     c = editor["confusion"]
-    lines += [f"{editor['lines']} lines ({editor['good']} shippable, {editor['bad']} not) for products in "
-              f"{len(editor['categories'])} categories, products that no training saw (tests/data/editor_set.jsonl): "
+    lines += [f"{editor['lines']} lines ({editor['good']} shippable, {editor['bad']} not) for products no training "
+              f"saw, in {len(editor['categories'])} categories (tests/data/editor_set.jsonl): "
               f"shippable approved **{editor['good_approved']:.3f}**, not shippable held back "
               f"**{editor['bad_not_approved']:.3f}** (targets {editor['targets']}).", ""]
     lines += _table(["", "approved", "not approved"],
