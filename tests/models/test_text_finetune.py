@@ -137,7 +137,9 @@ def test_the_flow_learns_the_corpus_the_brand_s_copy_and_approved_lines(trained)
     for name in ("adapter_config.json", "adapter_model.safetensors", "training.json", "evaluation.json"):
         assert (path / name).is_file(), name
     written = json.loads((path / "training.json").read_text())
-    assert written["steps"] == 2 * math.ceil(15 / 4) and all(math.isfinite(x) for x in written["losses"])
+    # Two epochs over the same packed steps; a product's lines share their prompt, so fewer tokens run.
+    assert written["steps"] % 2 == 0 and len(written["losses"]) == written["steps"] > 0
+    assert all(math.isfinite(x) for x in written["losses"]) and written["tokens_run"] < written["tokens"]
     assert written["config"]["corpus"] == data["corpus_sha256"] and written["config"]["prompt"] == "corpus-v1"
     row = registry(trained["home"])[training["version"]]
     assert (row["status"], row["kind"], row["source"]) == ("challenger", "text", "lora")
