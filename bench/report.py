@@ -286,7 +286,8 @@ def main() -> Path:
     ingest = _load("ingest_scale")
     lines = ["# Benchmarks", "", "Written by `python -m bench.report` from bench/results/*.json "
              "(`make bench` runs every benchmark, then this). Figures are from the machine that ran them: "
-             "see each JSON file for its load average and thread count.", ""]
+             "see each JSON file for its load average and thread count. A benchmark that did not run in the latest "
+             "write keeps the figures of its earlier run here.", ""]
     lines += nightly_section(_load("nightly"))
     lines += throughput_section(ingest, _load("generation"), _load("banners"), _load("gate_throughput"),
                                 _load("gpu_illustrations"))
