@@ -6,6 +6,8 @@ import yaml
 
 from adcraft.kernel.settings import PROJECT_DIR, get_settings
 
+pytest_plugins = ["review_fixtures"]  # alice and browser, for the review app's tests
+
 # Converted models and Prefect's state are cached across test runs, so only the first run pays for the
 # model conversion (about 25 s) and a fresh Prefect database (about 40 s). Set before prefect is imported.
 CACHE = PROJECT_DIR / ".cache"

@@ -309,3 +309,36 @@ def scale_home(tmp_path_factory, name: str, batches: dict[str, int]) -> Path:
         add_user(home / "reviewers.yaml", "alice", "reviewer", PASSWORDS["alice"])
         add_user(home / "reviewers.yaml", "victor", "viewer", PASSWORDS["victor"])
     return home
+
+
+def rows(query: str, params: list | None = None) -> list[tuple]:
+    with connect(read_only=True) as con:
+        return con.execute(query, params or []).fetchall()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def alice(home):
+    """A reviewer logged in to the app on the test module's `home`."""
+    from fastapi.testclient import TestClient
+
+    from adcraft.review.app import create_app
+
+    with TestClient(create_app()) as client:
+        log_in(client, "alice")
+        yield client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium` "
+                    "(make test does). This test never downloads a browser.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield browser
+        browser.close()

@@ -5,10 +5,8 @@ import json
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
 from adcraft.kernel.db import connect, sql
-from adcraft.review.app import create_app
 from review_fixtures import (
     BATCH,
     PREVIOUS_BATCH,
@@ -17,8 +15,8 @@ from review_fixtures import (
     clean_sms,
     copy_of_generated,
     csrf_from,
-    log_in,
     previewed,
+    rows,
 )
 
 pytestmark = pytest.mark.slow  # the review app over a generated batch
@@ -30,18 +28,6 @@ def home(tmp_path_factory):
     home = copy_of_generated(tmp_path_factory, "review-app")
     with adcraft_env(home):
         yield home
-
-
-@pytest.fixture
-def alice(home):
-    with TestClient(create_app()) as client:
-        log_in(client, "alice")
-        yield client
-
-
-def rows(query: str, params: list | None = None) -> list[tuple]:
-    with connect(read_only=True) as con:
-        return con.execute(query, params or []).fetchall()
 
 
 def item_ids(html: str) -> set[str]:

@@ -4,17 +4,22 @@ and the publication ledger. The browser is never downloaded: without /usr/bin/ch
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
 from adcraft.kernel.db import connect
 from adcraft.review.app import create_app
-from review_fixtures import BATCH, PASSWORDS, adcraft_env, clean_sms, copy_of_generated, live_server
+from review_fixtures import (
+    BATCH,
+    PASSWORDS,
+    adcraft_env,
+    clean_sms,
+    copy_of_generated,
+    live_server,
+)
 
 pytestmark = pytest.mark.slow  # drives Debian's chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
@@ -22,19 +27,6 @@ def home(tmp_path_factory):
     home = copy_of_generated(tmp_path_factory, "review-browser")
     with adcraft_env(home):
         yield home
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                    "(make test does). This test never downloads a browser.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield browser
-        browser.close()
 
 
 def test_log_in_reject_edit_bulk_approve_and_publish(home, browser, tmp_path):

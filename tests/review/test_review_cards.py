@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adcraft.kernel.db import connect
-from adcraft.review.app import create_app
 from adcraft.review.present import display_url, plain, redact, sms_segments
-from review_fixtures import SCALE_LINK, adcraft_env, csrf_from, log_in, previewed, scale_home
+from review_fixtures import SCALE_LINK, adcraft_env, csrf_from, previewed, rows, scale_home
 
 pytestmark = pytest.mark.slow  # the review app on a server of its own, over a warehouse
 
@@ -25,18 +24,6 @@ def home(tmp_path_factory):
     home = scale_home(tmp_path_factory, "review-cards", {BATCH: PRODUCTS})
     with adcraft_env(home):
         yield home
-
-
-@pytest.fixture
-def alice(home):
-    with TestClient(create_app()) as client:
-        log_in(client, "alice")
-        yield client
-
-
-def rows(query: str, params: list | None = None) -> list[tuple]:
-    with connect(read_only=True) as con:
-        return con.execute(query, params or []).fetchall()
 
 
 def product_items(sku: str) -> dict[str, str]:

@@ -28,7 +28,6 @@ from review_fixtures import (
 
 pytestmark = pytest.mark.slow  # drives Debian's chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 PRODUCTS = 14  # 308 items, 22 a product
 WIDE, NARROW = {"width": 1366, "height": 768}, {"width": 800, "height": 900}
 CURRENT = re.compile(r"\bcurrent\b")
@@ -44,19 +43,6 @@ def server(tmp_path_factory):
             synthetic_batch(f"{name}-20261123", PRODUCTS)
         with live_server(create_app()) as url:
             yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                    "(make test does). This test never downloads a browser.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield browser
-        browser.close()
 
 
 ERRORS: list[str] = []
