@@ -55,11 +55,20 @@ def _quantised():
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
+RECENT_TEXTS = 20_000
+"""Texts whose embeddings are kept: the gate's checks and the editor judge read one batch's texts in turn."""
+_kept: dict[str, np.ndarray] = {}
+
+
 def embed_quantised(texts: list[str]) -> np.ndarray:
-    """Unit-length embeddings from the int8 model, one row per text; each distinct text is encoded once."""
+    """Unit-length embeddings from the int8 model, one row per text; each distinct text is encoded once, and
+    not again while it is among the RECENT_TEXTS last ones encoded."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    unique = list(dict.fromkeys(texts))
-    vectors = _quantised().encode(unique, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True)
-    row = {text: i for i, text in enumerate(unique)}
-    return vectors[[row[t] for t in texts]]
+    new = [t for t in dict.fromkeys(texts) if t not in _kept]
+    if new:
+        vectors = _quantised().encode(new, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True)
+        if len(_kept) + len(new) > RECENT_TEXTS:
+            _kept.clear()
+        _kept.update(zip(new, vectors, strict=True))
+    return np.stack([_kept[t] for t in texts])

@@ -1,31 +1,55 @@
-"""Train the editor judge (models/judge.py) on the pairs adcraft/checks/judge_data.py assembles, and write it
-with its data hash, config, threshold and validation figures (training.json)."""
+"""Train the editor judge (models/judge.py) on the pairs adcraft/checks/judge_data.py assembles, read as
+adcraft/checks/judge_features.py reads a line, and write it with its data hash, config, threshold and
+validation figures (training.json)."""
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from prefect import task
 
-from adcraft.checks.judge_data import judge_pairs
+from adcraft.checks.gate import check_copy, gate_scores
+from adcraft.checks.judge import APPROVE_AT
+from adcraft.checks.judge_data import Pair, judge_pairs
+from adcraft.checks.judge_features import FEATURE_NAMES, judge_features
+from adcraft.kernel.config import load_brand
 from adcraft.operations.stages import timed_stage
-from models.judge import WEIGHTS, JudgeConfig, train_judge
+from models.judge import WEIGHTS, JudgeConfig, split, train_judge
+
+
+def held_by_rules(pairs: list[Pair], rows: set[int]) -> np.ndarray:
+    """Per pair, whether the gate without the judge keeps it from approval (only rows are checked)."""
+    held = np.zeros(len(pairs), dtype=bool)
+    for voice in sorted({pairs[i].voice for i in rows}):
+        picked = [i for i in sorted(rows) if pairs[i].voice == voice]
+        items = [replace(pairs[i].item, item_id=str(i)) for i in picked]
+        for item_id, score in gate_scores(check_copy(items, load_brand(voice), editor=False)).items():
+            held[int(item_id)] = score < APPROVE_AT
+    return held
 
 
 @task(name="train-judge")
 @timed_stage
 def train_editor_judge(config: JudgeConfig = JudgeConfig(), out: str | None = None, log=print) -> dict:
-    """Reads the copy corpus and corpus/judge/ (no warehouse); writes the judge's adapter, head and
-    training.json to out (default models/weights/editor-judge)."""
+    """Reads the copy corpus and corpus/judge/ (no warehouse); writes the judge's weights and training.json
+    to out (default models/weights/editor-judge)."""
     pairs = judge_pairs(config.seed)
     out_dir = Path(out) if out else WEIGHTS
-    digest = hashlib.sha256(json.dumps([[p.context, p.line, p.label] for p in pairs]).encode()).hexdigest()
-    training = train_judge([(p.context, p.line) for p in pairs], [p.label for p in pairs], [p.group for p in pairs],
-                           config, out_dir, log)
+    rows = [[p.item.content_type, p.item.field, p.item.text, p.item.product, p.label] for p in pairs]
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+    log(f"judge: reading {len(pairs)} lines")
+    features = judge_features([p.item for p in pairs])
+    groups = [p.group for p in pairs]
+    validation = split(groups, config)
+    held = held_by_rules(pairs, {i for i, g in enumerate(groups) if g in validation})
+    training = train_judge(features, [p.label for p in pairs], groups, FEATURE_NAMES, config, out_dir, held, log)
     sources = {}
     for p in pairs:
         sources.setdefault(p.source, [0, 0])[p.label] += 1
     training |= {"data_sha256": digest, "sources": {k: {"bad": v[0], "good": v[1]} for k, v in sorted(sources.items())},
                  "rebuild": "adcraft train judge"}
     (out_dir / "training.json").write_text(json.dumps(training, indent=2) + "\n")
-    return {"rows": len(pairs), **{k: training[k] for k in ("version", "threshold", "validation", "seconds")}}
+    keys = ("version", "threshold", "validation", "validation_whole_gate", "seconds")
+    return {"rows": len(pairs), **{k: training[k] for k in keys}}

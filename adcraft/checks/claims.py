@@ -27,7 +27,9 @@ KINDS = {  # claims.yaml section -> how a reason says what the line does
 }
 GENERIC = frozenset({
     "made", "crafted", "grown", "brewed", "roasted", "woven", "knitted", "designed", "sourced", "produced",
-    "distilled", "harvested", "baked", "built", "printed", "from", "straight", "fresh", "direct", "directly",
+    "distilled", "harvested", "baked", "built", "printed", "rolled", "picked", "hammered", "forged", "blown", "carved",
+    "fired", "aged", "smoked", "cured", "dyed", "spun", "milled", "blended", "bottled", "packed", "assembled", "from",
+    "straight", "fresh", "direct", "directly",
     "our", "own", "new", "this", "for", "is", "are", "now", "just",
 })
 """Words of a claim that say how, not what: "made in Portugal" is backed by Portugal, not by "made"."""

@@ -2,7 +2,7 @@
 
 Hard checks (a failure rejects the line): product_data, channel_limits, grounding, claims, pii, safety,
 brand_rules, artifacts, and format (formats.py, over a brief's lines). Soft checks (scored 0..1):
-product_claims, repetition, language, readability, and for model-written lines quality, relevance,
+product_claims, repetition, language, readability, and for model-written lines quality, grammar, relevance,
 near_duplicate and the editor judge. Everything works on a whole batch at once, so the classifiers and the
 embedding model run once per batch, not per line.
 """
@@ -14,6 +14,7 @@ from adcraft.checks.artifacts import check_artifacts
 from adcraft.checks.base import CheckResult, CopyCandidate, KnownPII, from_facts
 from adcraft.checks.brand import check_brand_rules
 from adcraft.checks.claims import check_claims, check_product_claims
+from adcraft.checks.grammar import check_grammar
 from adcraft.checks.grounding import check_grounding
 from adcraft.checks.judge import check_editor
 from adcraft.checks.language import check_language, check_readability
@@ -36,10 +37,12 @@ def check_copy(
     allowed_promotions: Iterable[str] = (),
     recent: Iterable[str] = (),
     hard_only: bool = False,
+    editor: bool = True,
 ) -> list[CheckResult]:
     """Every check on every item, in item order. allowed_promotions: phrases ("20% off") that are true;
     recent: texts published lately, which a new item must not repeat; hard_only: the hard checks alone (no
-    embedding model), as the corpus test uses them."""
+    embedding model), as the corpus test uses them; editor: False leaves the editor judge out, as its training
+    does when it sets the judge's threshold."""
     names = NameIndex(known_pii)
     banned = word_forms(brand.banned_words)
     avoided = word_forms(brand.voice.avoid)
@@ -50,7 +53,7 @@ def check_copy(
     similar = check_similarity(items, recent) if not hard_only else [(None, None)] * len(items)
     product_data = check_product_data([(i.item_id, i.product) for i in items], known_pii)
     written = [i for i in items if not from_facts(i)]
-    editor = {} if hard_only else {r.item_id: r for r in check_editor(written, brand)}
+    judged = {} if hard_only or not editor else {r.item_id: r for r in check_editor(written)}
     results = []
     for item, profanity, (relevance, duplicate), source in zip(
         items, profanity_probabilities(items), similar, product_data, strict=True
@@ -72,8 +75,8 @@ def check_copy(
         # A line written from product facts ("Price: 59.00 EUR") is no ad line: it need not name the product,
         # sound like its description, or differ from another product's same fact or yesterday's same line.
         if not from_facts(item):
-            results += [check_quality(item, brand, avoided), relevance, duplicate]
-            results += [editor[item.item_id]] if item.item_id in editor else []
+            results += [check_quality(item, brand, avoided), check_grammar(item), relevance, duplicate]
+            results += [judged[item.item_id]] if item.item_id in judged else []
     return results
 
 

@@ -252,6 +252,23 @@ def _size_problems(text: str, product: dict) -> list[str]:
     return problems
 
 
+MEASURE = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?(ml|cl|l|g|kg|cm|mm|m|oz|lb|w|v|mah|lumens|°c|°f|litres?|"
+                     r"grams|metres?|watts?)(?!\w)", re.IGNORECASE)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def number_set(text: str) -> set[str]:
+    """Numbers as values: "0.50" and "0,5" are "0.5"."""
+    return {n.replace(",", ".").rstrip("0").rstrip(".") if "." in n or "," in n else n for n in NUMBER.findall(text)}
+
+
+def _measure_problems(text: str, product: dict) -> list[str]:
+    """A measure the facts do not give: "750 ml" for a 500 ml mister, "a 30 m line"."""
+    known = number_set(product_text(product, "name", "category", "material", "description", "sizes"))
+    unknown = [m.group(0) for m in MEASURE.finditer(text) if number_set(m.group(1)) - known]
+    return [f"gives {quote(dict.fromkeys(unknown))}, which the product's facts do not"] if unknown else []
+
+
 GOES_WITH = re.compile(r"\b(?:in|into|your|for)\s+(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
 """A bag a few words after one of these is where the product goes, not what it is: "in the changing bag",
 "in your make-up bag", "a loop for hooks and bags". (A garment there is still a claim: "look sharp in the
@@ -343,6 +360,7 @@ def check_grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None =
         made_of = product.get("material") or "an unlisted material"
         problems.append(f"names {quote(materials)} but the product is made of {made_of}")
     problems += _scarcity_problems(text, product) + _size_problems(text, product) + name_problems(said, product)
+    problems += _measure_problems(said, product)
     problems += _feature_problems(text, product) + _type_problems(said, product) + fact_word_problems(said, product)
     if problems and text != said:
         problems.append("(number words were read as digits)")

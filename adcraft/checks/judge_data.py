@@ -1,4 +1,4 @@
-"""What the editor judge learns from: (context, line) pairs labelled ship (1) or not (0).
+"""What the editor judge learns from: lines in their context (product facts, field) labelled ship (1) or not (0).
 
 - The copy corpus's lines are positives (corpus/copy/, its held-out categories left out).
 - Real lines of the text model, each read and labelled by a person (corpus/judge/labelled_outputs.jsonl):
@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from adcraft.checks.base import CopyCandidate
-from adcraft.checks.judge import context
 from adcraft.copy.corpus import CorpusLine, load_corpus
+from adcraft.copy.prompts import FieldPrompt
+from adcraft.kernel.channels import CONTENT_TYPES
 from adcraft.kernel.config import load_brand
 from adcraft.kernel.settings import PROJECT_DIR
 
@@ -36,8 +37,10 @@ MATERIALS = ["leather", "silk", "cotton", "glass", "steel", "wool", "plastic", "
 
 @dataclass(frozen=True)
 class Pair:
-    context: str
-    line: str
+    item: CopyCandidate
+    """The line with its product and field, as the gate sees it."""
+    voice: str
+    """The brand (brands/<voice>.yaml) the line was written for."""
     label: int
     group: str
     """The product: pairs of one product stay on one side of the validation split."""
@@ -45,9 +48,20 @@ class Pair:
     """corpus, labelled, hand_bad, or the kind of systematic negative."""
 
 
+LINK = "https://shop.example.com/p/{sku}"
+
+
 def _pair(line: CorpusLine, text: str, label: int, source: str, product: dict | None = None) -> Pair:
-    item = CopyCandidate("j", line.content_type, line.field, text, product or line.facts())
-    return Pair(context(item, load_brand(line.voice)), text, label, line.sku, source)
+    """The line as the gate sees it: a field that carries the product link (SMS) gets its price and link
+    composed on, as generation does."""
+    product = product or line.facts()
+    spec = CONTENT_TYPES[line.content_type].field(line.field)
+    link = None
+    if spec.link:
+        link = LINK.format(sku=line.sku)
+        text = FieldPrompt(line.content_type, spec, product, load_brand(line.voice), link).compose(text)
+    return Pair(CopyCandidate("j", line.content_type, line.field, text, product, link), line.voice, label,
+                line.sku, source)
 
 
 def _records(path: Path) -> list[dict]:

@@ -67,7 +67,7 @@ def _ending_score(item: CopyCandidate, spec: FieldSpec | None) -> tuple[float, s
     last = WORD.findall(text.lower())[-1:]
     if last and last[0] in DANGLING and text[-1].isalpha():
         return 0.0, f'ends on "{last[0]}", so it looks cut off'
-    if spec is not None and spec.max_chars > 50:  # headlines and subjects may end without a stop
+    if spec is not None and spec.max_chars > 50 and not spec.fragment:  # headlines and subjects may end without one
         return 0.5, "does not end with a full stop or other closing punctuation"
     return 1.0, None
 
@@ -98,7 +98,7 @@ def check_quality(item: CopyCandidate, brand: Brand, avoided: re.Pattern | None)
     if spec is None or spec.names_product:
         parts.append((0.3, *_mention_score(item)))
     parts.append((0.2, *_ending_score(item, spec)))
-    if spec is not None:
+    if spec is not None and not spec.fragment:
         parts.append((0.15, *_fit_score(item, spec)))
     avoid = fragments(avoided, item.text)
     parts.append((0.15, 0.0, f"uses words the brand voice avoids: {quote(avoid)}") if avoid else (0.15, 1.0, None))

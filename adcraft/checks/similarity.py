@@ -30,11 +30,13 @@ def recently_published(con, batch_id: str) -> list[str]:
     return [text for (text,) in rows]
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
+    """The line as the embedding model reads it: links out."""
     return URL.sub(" ", text).strip()
 
 
-def _product_text(product: dict) -> str:
+def product_description(product: dict) -> str:
+    """What a line is compared with: name, category, material and description."""
     parts = [product.get(k) for k in ("name", "category", "material", "description")]
     return ". ".join(str(p) for p in parts if p)
 
@@ -62,9 +64,9 @@ def check_similarity(items: list, recent: Iterable[str] = ()) -> list[tuple[Chec
     """(relevance, near_duplicate) per item, in item order."""
     if not items:
         return []
-    recent = list(dict.fromkeys(_plain(t) for t in recent))
-    products = [_product_text(i.product) for i in items]
-    vectors = embed([_plain(i.text) for i in items] + products + recent)
+    recent = list(dict.fromkeys(plain(t) for t in recent))
+    products = [product_description(i.product) for i in items]
+    vectors = embed([plain(i.text) for i in items] + products + recent)
     text_vecs, product_vecs, recent_vecs = np.split(vectors, [len(items), 2 * len(items)])
     relevance = (text_vecs * product_vecs).sum(axis=1)
     twin, twin_sim = _earlier_twins(items, text_vecs)

@@ -32,6 +32,8 @@ class FieldSpec:
     """The template writes these lines from the product facts; the model writes none of it."""
     names_product: bool = True
     """The quality check expects the line to name the product or its category."""
+    fragment: bool = False
+    """A line that may be a short fragment (a bullet): it needs no closing stop and no minimum length."""
 
     @property
     def is_list(self) -> bool:
@@ -61,21 +63,22 @@ CONTENT_TYPES: dict[str, ContentType] = {
     ct.name: ct
     for ct in (
         ContentType("google_rsa", "google_rsa", "Google responsive search ad", (
-            FieldSpec("headline", 30, min_chars=10, max_new_tokens=24, keep=5, min_lines=3, max_lines=15),
+            FieldSpec("headline", 30, min_chars=10, max_new_tokens=24, keep=5, min_lines=3, max_lines=15,
+                      names_product=False),
             FieldSpec("description", 90, min_chars=30, max_new_tokens=40, keep=3, min_lines=2, max_lines=4,
                       names_product=False),
         ), per_product=True),
         ContentType("meta_feed", "meta_feed", "Meta feed ad", (
             FieldSpec("primary_text", 125, min_chars=30, max_new_tokens=48),
-            FieldSpec("headline", 40, min_chars=10, max_new_tokens=20),
+            FieldSpec("headline", 40, min_chars=10, max_new_tokens=20, names_product=False),
         )),
         ContentType("product_description", "product_page", "Product description", (
             FieldSpec("paragraph", 1000, min_words=30, max_words=150, max_new_tokens=128, keep=1),
             FieldSpec("bullet", 80, min_chars=3, max_new_tokens=24, min_lines=3, max_lines=6, model_lines=2,
-                      names_product=False),
+                      names_product=False, fragment=True),
         ), per_product=True),
         ContentType("email", "email", "Email subject and preheader", (
-            FieldSpec("subject", 50, min_chars=15, max_new_tokens=28),
+            FieldSpec("subject", 50, min_chars=15, max_new_tokens=28, names_product=False),
             FieldSpec("preheader", 100, min_chars=40, max_new_tokens=40, names_product=False),
         )),
         ContentType("sms", "sms", "SMS message", (

@@ -327,8 +327,9 @@ def test_ordinary_words_of_other_products_are_no_wrong_facts(text, product):
         # Accents, units and counts, possessives.
         ("Chicken Liver Pate with brandy and thyme.", facts("Chicken Liver Pâté 180 g", "Pâté")),
         ("Hot Water Bottle, 2 Litres", facts("Hot Water Bottle with Knitted Cover", "Wellness", sizes=["2 litres"])),
-        ("Up to 15 W Wireless Charging", facts("Wireless Charging Pad", "Chargers")),
-        ("A 285 g graphite racket, strung and ready.", facts("Graphite Tennis Racket", "Rackets", "Graphite")),
+        ("Up to 15 W Wireless Charging", facts("Wireless Charging Pad", "Chargers", description="Charges at 15 W.")),
+        ("A 285 g graphite racket, strung and ready.",
+         facts("Graphite Tennis Racket", "Rackets", "Graphite", description="Weighs 285 g, strung.")),
         ("Shop the Men's Signet Ring", facts("Men's Signet Ring", "Rings", "Sterling silver")),
         ("Two USB-C ports and one USB-A", facts("65 W USB-C Charger", "Chargers", description="One USB-A port.")),
         # A new sentence or clause after the name is not the name going on.
@@ -375,3 +376,9 @@ def test_words_that_only_look_like_the_name_are_no_misspellings(text, product):
 def test_relaxed_name_rules_still_catch_garbled_names(text, product, garbled):
     result = check(text, product=product)["grounding"]
     assert not result.passed and f"misspells the product name: {garbled}" in result.reason, result.reason
+
+
+@pytest.mark.parametrize("text", ["Up to 15 W Wireless Charging", "A 750 ml pad for the desk."])
+def test_a_measure_the_facts_do_not_give_fails(text):
+    result = check(text, product=facts("Wireless Charging Pad", "Chargers"))["grounding"]
+    assert not result.passed and "which the product's facts do not" in result.reason
