@@ -13,8 +13,8 @@ import numpy as np
 
 QUANTISED_MAX_TOKENS = 64
 """Ad copy is well under 64 tokens; product descriptions are cut there, and their start says enough."""
-BATCH_SIZE = 256
-"""Larger batches keep both cores busy."""
+BATCH_SIZE = 64
+"""Texts encoded at once: 64 pads less than 256 and ran 2500 gate lines about a quarter faster on 2 cores."""
 
 DIM = 384
 MAX_TOKENS = 48

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lowercase, accents dropped: 'Pâté' -> 'pate' (an SMS writes the name without them)."""
     text = unicodedata.normalize("NFKD", text.lower())
@@ -88,6 +90,7 @@ def _short_vowel_end(root: str) -> bool:
             and root[-3] not in vowels)
 
 
+@lru_cache(maxsize=1 << 16)
 def bases(word: str) -> frozenset[str]:
     """The word and what it may be an inflected or derived form of (one ending undone), lowercase and without
     accents: "ribbed" -> {"ribbed", "ribb", "rib", "ribbe"}. Only a guess at each; two words that share one
