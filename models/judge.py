@@ -25,6 +25,9 @@ WEIGHTS_FILE = "judge.safetensors"
 
 @dataclass(frozen=True)
 class JudgeConfig:
+    components: int = 16
+    """The line's embedding is read as its first principal components (of the training lines): with all 384
+    dimensions the judge learnt the training lines' wording rather than their craft."""
     hidden: int = 64
     epochs: int = 40
     batch_size: int = 128
@@ -52,12 +55,21 @@ def split(groups: list[str], config: JudgeConfig) -> set[str]:
     return set(names[: max(1, int(len(names) * config.validation_share))])
 
 
+def _principal(rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The centre and first k principal directions (k x width) of rows."""
+    centre = rows.mean(axis=0)
+    _, _, directions = np.linalg.svd(rows - centre, full_matrices=False)
+    return centre, directions[:k]
+
+
 def train_judge(features: np.ndarray, labels: list[int], groups: list[str], feature_names: list[str],
-                config: JudgeConfig, out_dir: Path, held_by_rules: np.ndarray | None = None, log=print) -> dict:
+                config: JudgeConfig, out_dir: Path, held_by_rules: np.ndarray | None = None,
+                embedding_width: int = 0, log=print) -> dict:
     """Train on feature rows labelled 1 (ship) or 0, holding out the split() groups to choose the threshold
     on; write judge.safetensors to out_dir and return what training.json records. held_by_rules: per row,
     whether the gate's other checks already keep the line from approval; the threshold then only has to
-    hold back enough of the rest."""
+    hold back enough of the rest. embedding_width: the first columns that hold an embedding, which the
+    judge reads as its config.components principal components."""
     import torch
     from safetensors.numpy import save_file
 
@@ -66,12 +78,17 @@ def train_judge(features: np.ndarray, labels: list[int], groups: list[str], feat
     train = np.array([i for i, g in enumerate(groups) if g not in held])
     valid = np.array([i for i, g in enumerate(groups) if g in held])
     y = np.array(labels, dtype=np.float32)
-    mean = features[train].mean(axis=0)
-    scale = features[train].std(axis=0) + 1e-6
-    x = torch.from_numpy((features - mean) / scale)
+    projection = {}
+    if embedding_width:
+        centre, components = _principal(features[train, :embedding_width], config.components)
+        projection = {"centre": centre, "components": components}
+    read = _project(features, projection)
+    mean = read[train].mean(axis=0)
+    scale = read[train].std(axis=0) + 1e-6
+    x = torch.from_numpy(((read - mean) / scale).astype(np.float32))
     target = torch.from_numpy(y)
     torch.manual_seed(config.seed)
-    network = _network(features.shape[1], config)
+    network = _network(read.shape[1], config)
     optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     positive = float(y[train].sum())
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((len(train) - positive) / max(positive, 1.0)))
@@ -91,7 +108,7 @@ def train_judge(features: np.ndarray, labels: list[int], groups: list[str], feat
             log(f"judge epoch {epoch + 1}/{config.epochs}: loss {total / len(train):.3f}")
     network.eval()
     layers = [m for m in network if isinstance(m, torch.nn.Linear)]
-    tensors = {"mean": mean, "scale": scale, "w1": layers[0].weight.detach().numpy(),
+    tensors = {**projection, "mean": mean, "scale": scale, "w1": layers[0].weight.detach().numpy(),
                "b1": layers[0].bias.detach().numpy(), "w2": layers[1].weight.detach().numpy()[0],
                "b2": layers[1].bias.detach().numpy()}
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -142,6 +159,15 @@ def _digest(folder: Path) -> str:
     return hashlib.sha256((folder / WEIGHTS_FILE).read_bytes()).hexdigest()[:10]
 
 
+def _project(features: np.ndarray, projection: dict) -> np.ndarray:
+    """The features with their embedding columns replaced by its principal components, when there are any."""
+    if not projection:
+        return features
+    width = projection["centre"].shape[0]
+    head = (features[:, :width] - projection["centre"]) @ projection["components"].T
+    return np.hstack([head, features[:, width:]])
+
+
 @dataclass(frozen=True)
 class Judge:
     version: str
@@ -151,7 +177,8 @@ class Judge:
     def score(self, features: np.ndarray) -> np.ndarray:
         """P(a copywriter ships the line), one per feature row."""
         t = self.tensors
-        hidden = np.maximum(((features - t["mean"]) / t["scale"]) @ t["w1"].T + t["b1"], 0.0)
+        read = _project(features, {k: t[k] for k in ("centre", "components") if k in t})
+        hidden = np.maximum(((read - t["mean"]) / t["scale"]) @ t["w1"].T + t["b1"], 0.0)
         return 1.0 / (1.0 + np.exp(-(hidden @ t["w2"] + t["b2"][0])))
 
 

@@ -13,7 +13,7 @@ from prefect import task
 from adcraft.checks.gate import check_copy, gate_scores
 from adcraft.checks.judge import APPROVE_AT
 from adcraft.checks.judge_data import Pair, judge_pairs
-from adcraft.checks.judge_features import FEATURE_NAMES, judge_features
+from adcraft.checks.judge_features import EMBEDDING_WIDTH, FEATURE_NAMES, judge_features
 from adcraft.kernel.config import load_brand
 from adcraft.operations.stages import timed_stage
 from models.judge import WEIGHTS, JudgeConfig, split, train_judge
@@ -44,7 +44,8 @@ def train_editor_judge(config: JudgeConfig = JudgeConfig(), out: str | None = No
     groups = [p.group for p in pairs]
     validation = split(groups, config)
     held = held_by_rules(pairs, {i for i, g in enumerate(groups) if g in validation})
-    training = train_judge(features, [p.label for p in pairs], groups, FEATURE_NAMES, config, out_dir, held, log)
+    training = train_judge(features, [p.label for p in pairs], groups, FEATURE_NAMES, config, out_dir, held,
+                           embedding_width=EMBEDDING_WIDTH, log=log)
     sources = {}
     for p in pairs:
         sources.setdefault(p.source, [0, 0])[p.label] += 1

@@ -104,7 +104,7 @@ def _number_value(words: str) -> int:
     return total + current
 
 
-def _digits(text: str) -> str:
+def with_digits(text: str) -> str:
     """Number words as digits, so "only three left" is checked like "only 3 left"."""
     return NUMBER_WORDS.sub(lambda m: str(_number_value(m.group(0))), text)
 
@@ -312,7 +312,7 @@ def _history_in(claim: str, facts: str) -> bool:
     span = re.search(r"(\d+)(?: (year|decade|centur|generation)\w*)?", claim.lower())
     number, unit = span.group(1), span.group(2)
     said = r"(?<![\d.,])" + number + (rf"[\s-]+{unit}" if unit else r"(?![\d.,]\d)")
-    return bool(re.search(said, _digits(facts)))
+    return bool(re.search(said, with_digits(facts)))
 
 
 def _feature_problems(text: str, product: dict) -> list[str]:
@@ -341,7 +341,7 @@ def _scarcity_problems(text: str, product: dict) -> list[str]:
 def check_grounding(item: CopyCandidate, allowed_promotions: re.Pattern | None = None) -> CheckResult:
     text = without_link(item)
     text = allowed_promotions.sub(" ", text) if allowed_promotions else text
-    said, text = text, _digits(text)
+    said, text = text, with_digits(text)
     product = item.product
     problems = _price_problems(text, product) + _promotion_problems(text, product)
     colour_facts = _colour_facts(product)

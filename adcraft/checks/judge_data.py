@@ -6,7 +6,7 @@
 - Bad lines written by hand (corpus/judge/bad_lines.jsonl): the mistakes a model and a sloppy writer make.
 - Systematic negatives made from corpus lines (deterministic, seeded): a good line with another product's
   facts, the product's name garbled, an invented award or origin, generic filler (corpus/judge/filler.txt),
-  broken grammar, and a colour or material the facts do not have.
+  broken grammar, and a colour, material or number the facts do not have.
 
 The held-out editor set (tests/data/editor_set.jsonl) is never read here; tests/checks/test_judge.py checks
 that none of its lines or products reach training.
@@ -105,13 +105,21 @@ def _broken(text: str, rng: random.Random) -> str | None:
     return broken if broken != text else None
 
 
+NUMBER_WORDS = ["two", "three", "four", "five", "six", "eight", "ten", "twelve"]
+
+
 def _wrong_fact(line: CorpusLine, rng: random.Random) -> str | None:
+    """The line with a colour, material or number the facts do not have."""
     facts = json.dumps(line.product).lower()
-    for words in (COLOURS, MATERIALS):
+    for words in (COLOURS, MATERIALS, NUMBER_WORDS):
         for word in words:
             if re.search(rf"\b{word}\b", line.text, re.IGNORECASE):
-                other = rng.choice([w for w in words if w not in facts])
+                other = rng.choice([w for w in words if w not in facts and w != word])
                 return re.sub(rf"\b{word}\b", other, line.text, count=1, flags=re.IGNORECASE)
+    if number := re.search(r"\b\d+\b", line.text):
+        value = int(number.group(0))
+        other = str(value + rng.choice([1, 2, 5, 10, value or 1]))
+        return line.text[:number.start()] + other + line.text[number.end():]
     return None
 
 

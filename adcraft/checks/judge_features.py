@@ -5,9 +5,10 @@
   The product's own embedding is left out: with it, the judge learnt the training products, not the craft
   (it did worse on products it had not seen).
 - Where it runs: the content type and field, one-hot.
-- A few counts an editor notices: numbers and capitalised names the facts do not have, near-misses of the
-  product's name, how much of the line the facts back, whether it names the product, its length against the
-  field's room, first-person words, grammar slips (adcraft/checks/grammar.py), words no dictionary knows.
+- A few counts an editor notices: numbers (in digits or words) and capitalised names the facts do not have,
+  near-misses of the product's name, how much of the line the facts back, whether it names the product, its
+  length against the field's room, first-person words, grammar slips (adcraft/checks/grammar.py), words no
+  dictionary knows.
 """
 
 import re
@@ -18,7 +19,7 @@ from wordfreq import zipf_frequency
 
 from adcraft.checks.base import CopyCandidate, field_spec, without_link
 from adcraft.checks.grammar import grammar_faults
-from adcraft.checks.grounding import number_set
+from adcraft.checks.grounding import number_set, with_digits
 from adcraft.checks.similarity import plain, product_description
 from adcraft.checks.words import STOPWORDS, WORD, bases, fold
 from adcraft.kernel.channels import CONTENT_TYPES
@@ -27,6 +28,8 @@ from models.minilm import DIM, embed_quantised
 FIELDS = [f"{t.name}.{f.name}" for t in CONTENT_TYPES.values() for f in t.fields if not f.from_facts]
 COUNTS = ["similarity", "unknown_numbers", "unknown_names", "name_near_misses", "backed_share", "names_product",
           "name_share", "room_used", "words", "first_person", "grammar_slips", "unknown_words", "exclamations"]
+EMBEDDING_WIDTH = DIM
+"""The first columns: the line's embedding."""
 FEATURE_NAMES = [f"line_{i}" for i in range(DIM)] + [f"field={f}" for f in FIELDS] + COUNTS
 FIRST_PERSON = frozenset({"i", "i'm", "i've", "me", "my", "mine", "myself"})
 
@@ -78,7 +81,7 @@ def counts(item: CopyCandidate) -> list[float]:
     room = len(text) / spec.max_chars if spec else 0.5
     unknown = sum(1 for w in lower if w not in fact_words and zipf_frequency(w, "en") < 1.5)
     return [
-        len(number_set(text) - number_set(facts)),
+        len(number_set(with_digits(text)) - number_set(with_digits(facts))),
         unknown_names,
         near_misses,
         backed / len(content) if content else 0.0,

@@ -9,7 +9,7 @@ import pytest
 from adcraft.checks.base import CopyCandidate
 from adcraft.checks.judge import APPROVE_AT, REVIEW_FLOOR, check_editor, policy_score
 from adcraft.checks.judge_data import HOLDOUT_CATEGORIES, judge_pairs, systematic_negatives
-from adcraft.checks.judge_features import COUNTS, FEATURE_NAMES, counts, judge_features
+from adcraft.checks.judge_features import COUNTS, EMBEDDING_WIDTH, FEATURE_NAMES, counts, judge_features
 from adcraft.copy.corpus import load_corpus
 from adcraft.kernel.config import load_campaign
 from adcraft.kernel.settings import PROJECT_DIR
@@ -71,6 +71,7 @@ def test_the_judge_reads_what_an_editor_notices():
     plain = read("Strong, malty Assam Breakfast Tea that takes milk well.")
     assert plain["unknown_numbers"] == 0 and plain["names_product"] == 1 and plain["backed_share"] > 0.5
     assert read("Assam Breakfast Tea in a 500 g tin.")["unknown_numbers"] == 1
+    assert read("Two tins of Assam Breakfast Tea.")["unknown_numbers"] == 1
     assert read("Asam Breakfast Tea, strong and malty.")["name_near_misses"] == 1
     assert read("Picked by Darjeeling growers near Kolkata.")["unknown_names"] >= 2
     assert read("I love my morning Assam Breakfast Tea.")["first_person"] == 2
@@ -95,7 +96,7 @@ def test_training_writes_a_judge_that_loads_and_separates_its_own_classes(tmp_pa
     features = judge_features([p.item for p in pairs])
     labels, groups = [p.label for p in pairs], [p.group for p in pairs]
     training = train_judge(features, labels, groups, FEATURE_NAMES, JudgeConfig(epochs=15), tmp_path,
-                           log=lambda _: None)
+                           embedding_width=EMBEDDING_WIDTH, log=lambda _: None)
     assert training["version"].startswith("editor-judge@") and training["features"] == FEATURE_NAMES
     (tmp_path / "training.json").write_text(json.dumps(training))
     judge = load_judge(tmp_path)
