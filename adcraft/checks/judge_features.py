@@ -1,6 +1,6 @@
 """What the editor judge reads of a line: one row of numbers per line.
 
-- The line's meaning (its all-MiniLM-L6-v2 sentence embedding, from the same int8 model and the same text
+- The line's meaning (its all-MiniLM-L6-v2 sentence embedding, from the same bfloat16 model and the same text
   the relevance check embeds, so the gate encodes each text once), and how close it is to its product's.
   The product's own embedding is left out: with it, the judge learnt the training products, not the craft
   (it did worse on products it had not seen).
@@ -23,7 +23,7 @@ from adcraft.checks.grounding import number_set, with_digits
 from adcraft.checks.similarity import plain, product_description
 from adcraft.checks.words import STOPWORDS, WORD, bases, fold
 from adcraft.kernel.channels import CONTENT_TYPES
-from models.minilm import DIM, embed_quantised
+from models.minilm import DIM, embed_bf16
 
 FIELDS = [f"{t.name}.{f.name}" for t in CONTENT_TYPES.values() for f in t.fields if not f.from_facts]
 COUNTS = ["similarity", "unknown_numbers", "unknown_names", "name_near_misses", "backed_share", "names_product",
@@ -100,8 +100,8 @@ def judge_features(items: list[CopyCandidate]) -> np.ndarray:
     """One row of FEATURE_NAMES per item, float32."""
     if not items:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
-    lines = embed_quantised([plain(i.text) for i in items])
-    products = embed_quantised([product_description(i.product) for i in items])
+    lines = embed_bf16([plain(i.text) for i in items])
+    products = embed_bf16([product_description(i.product) for i in items])
     fields = np.zeros((len(items), len(FIELDS)), dtype=np.float32)
     for row, item in enumerate(items):
         key = f"{item.content_type}.{item.field}"

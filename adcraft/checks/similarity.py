@@ -10,7 +10,7 @@ import numpy as np
 
 from adcraft.checks.base import CheckResult
 from adcraft.kernel.db import sql
-from models.minilm import embed_quantised as embed
+from models.minilm import embed_bf16 as embed
 
 URL = re.compile(r"https?://\S+")
 RELEVANT_AT, OFF_TOPIC_AT = 0.35, 0.05

@@ -10,7 +10,7 @@ from pathlib import Path
 from adcraft.copy.corpus import CorpusLine, load_corpus
 from adcraft.copy.prompts import Example
 from adcraft.kernel.settings import get_settings
-from models.minilm import embed_quantised
+from models.minilm import embed_bf16
 
 SAME_VOICE_BONUS = 0.05
 """Among products about as near, a line in the brand's own voice comes first."""
@@ -28,7 +28,7 @@ class ExampleIndex:
         self.lines = [line for line in lines if line.category not in exclude_categories]
         products = {line.sku: line.product for line in self.lines}
         self.skus = list(products)
-        self.vectors = embed_quantised([product_text(p) for p in products.values()])
+        self.vectors = embed_bf16([product_text(p) for p in products.values()])
         self.row = {sku: i for i, sku in enumerate(self.skus)}
 
     def nearest(self, products: list[dict], content_type: str, field: str, voice: str | None = None,
@@ -37,7 +37,7 @@ class ExampleIndex:
         candidates = [line for line in self.lines if (line.content_type, line.field) == (content_type, field)]
         if not candidates or not products:
             return [[] for _ in products]
-        sims = embed_quantised([product_text(p) for p in products]) @ self.vectors.T
+        sims = embed_bf16([product_text(p) for p in products]) @ self.vectors.T
         found = []
         for product, row in zip(products, sims, strict=True):
             best: dict[str, tuple[float, CorpusLine]] = {}

@@ -14,7 +14,7 @@ def test_relevance_tells_an_on_topic_line_from_an_off_topic_one():
 
 def test_near_duplicates_within_the_batch_and_against_published_lines():
     text = "Meet the Linen Shirt in navy: breathable linen for long summer days."
-    lines = [text, text + " " + LINK, "The Linen Shirt in navy: easy care and built to last.",
+    lines = [text, text + " " + LINK, "The Linen Shirt in navy: easy to care for and made to last.",
              "Meet the Linen Shirt in navy: breathable linen for long summer days."]
     items = [CopyCandidate(f"c{i}", ct, CONTENT_TYPES[ct].fields[0].name, t, PRODUCT, LINK)
              for i, (t, ct) in enumerate(zip(lines, ["meta_feed"] * 3 + ["email"]))]
