@@ -99,7 +99,8 @@ def poisoned_run(tmp_path_factory):
         generate_demo_shop(landing, scale=0.1, seed=11)
         poisoned, held_back, odd = poison_products(landing)
         # The two content types whose templates slot product facts (the name, the material) into the copy.
-        campaign_file = small_campaign(home, "adversarial", per_segment=5, banner_sizes=["300x250"],
+        # Eight products a segment: the top sellers poisoned or tricky (the rest held back), and normal ones.
+        campaign_file = small_campaign(home, "adversarial", per_segment=8, banner_sizes=["300x250"],
                                        segments=["champions"], variants=1, candidates=None,
                                        content_types=["google_rsa", "product_description"])
         summary = nightly_campaign(str(campaign_file), RUN_DATE)

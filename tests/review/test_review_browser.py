@@ -35,12 +35,14 @@ def test_log_in_reject_edit_bulk_approve_and_publish(home, browser, tmp_path):
     from playwright.sync_api import expect
 
     with connect(read_only=True) as con:
-        # Two lines the night did not publish on its own (what the policy approved went out already), so the
-        # ledger shows what the reviewer did.
-        [(edited,), (rejected,)] = con.execute(
-            "SELECT item_id FROM content.copy_items AS c WHERE batch_id = ? AND NOT EXISTS "
-            "(SELECT 1 FROM content.publications AS p WHERE p.item_id = c.item_id) "
-            "ORDER BY content_type = 'sms' DESC, item_id LIMIT 2", [BATCH]).fetchall()
+        # An SMS to edit, and a line the night did not publish on its own (what the policy approved went out
+        # already) to reject, so the ledger shows what the reviewer did.
+        [(edited,)] = con.execute("SELECT item_id FROM content.copy_items WHERE batch_id = ? AND content_type = 'sms' "
+                                  "ORDER BY item_id LIMIT 1", [BATCH]).fetchall()
+        [(rejected,)] = con.execute(
+            "SELECT item_id FROM content.copy_items AS c WHERE batch_id = ? AND item_id <> ? AND NOT EXISTS "
+            "(SELECT 1 FROM content.publications AS p WHERE p.item_id = c.item_id) ORDER BY item_id LIMIT 1",
+            [BATCH, edited]).fetchall()
     new_text = clean_sms(edited)
 
     with live_server(create_app()) as url:
