@@ -4,30 +4,14 @@ validation figures (training.json)."""
 
 import hashlib
 import json
-from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 from prefect import task
 
-from adcraft.checks.gate import check_copy, gate_scores
-from adcraft.checks.judge import APPROVE_AT
-from adcraft.checks.judge_data import Pair, judge_pairs
+from adcraft.checks.judge_data import held_by_rules, judge_pairs
 from adcraft.checks.judge_features import EMBEDDING_WIDTH, FEATURE_NAMES, judge_features
-from adcraft.kernel.config import load_brand
 from adcraft.operations.stages import timed_stage
 from models.judge import WEIGHTS, JudgeConfig, split, train_judge
-
-
-def held_by_rules(pairs: list[Pair], rows: set[int]) -> np.ndarray:
-    """Per pair, whether the gate without the judge keeps it from approval (only rows are checked)."""
-    held = np.zeros(len(pairs), dtype=bool)
-    for voice in sorted({pairs[i].voice for i in rows}):
-        picked = [i for i in sorted(rows) if pairs[i].voice == voice]
-        items = [replace(pairs[i].item, item_id=str(i)) for i in picked]
-        for item_id, score in gate_scores(check_copy(items, load_brand(voice), editor=False)).items():
-            held[int(item_id)] = score < APPROVE_AT
-    return held
 
 
 @task(name="train-judge")

@@ -15,10 +15,14 @@ that none of its lines or products reach training.
 import json
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from adcraft.checks.base import CopyCandidate
+from adcraft.checks.gate import check_copy, gate_scores
+from adcraft.checks.judge import APPROVE_AT
 from adcraft.copy.corpus import CorpusLine, load_corpus
 from adcraft.copy.prompts import FieldPrompt
 from adcraft.kernel.channels import CONTENT_TYPES
@@ -167,3 +171,14 @@ def judge_pairs(seed: int = 7) -> list[Pair]:
         if record["category"] not in HOLDOUT_CATEGORIES:
             pairs.append(_pair(_as_line(record), record["text"], 0, "hand_bad"))
     return pairs + systematic_negatives(corpus, seed)
+
+
+def held_by_rules(pairs: list[Pair], rows: set[int]) -> np.ndarray:
+    """Per pair, whether the gate without the judge keeps it from approval (only rows are checked)."""
+    held = np.zeros(len(pairs), dtype=bool)
+    for voice in sorted({pairs[i].voice for i in rows}):
+        picked = [i for i in sorted(rows) if pairs[i].voice == voice]
+        items = [replace(pairs[i].item, item_id=str(i)) for i in picked]
+        for item_id, score in gate_scores(check_copy(items, load_brand(voice), editor=False)).items():
+            held[int(item_id)] = score < APPROVE_AT
+    return held

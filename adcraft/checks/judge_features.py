@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 from wordfreq import zipf_frequency
 
-from adcraft.checks.base import CopyCandidate, field_spec, without_link
+from adcraft.checks.base import CopyCandidate, field_spec, product_text, without_link
 from adcraft.checks.grammar import grammar_faults
 from adcraft.checks.grounding import number_set, with_digits
 from adcraft.checks.similarity import plain, product_description
@@ -35,13 +35,10 @@ FIRST_PERSON = frozenset({"i", "i'm", "i've", "me", "my", "mine", "myself"})
 
 
 def _facts(product: dict) -> str:
-    parts = [product.get(k) for k in ("name", "category", "material", "description", "brand")]
-    for key in ("colours", "sizes"):
-        parts += list(product.get(key) or [])
+    """Everything the record says, lowercase, with the price as written and to two decimals."""
     price = product.get("price")
-    if price is not None:
-        parts += [str(price), f"{float(price):.2f}"]
-    return " ".join(str(p) for p in parts if p)
+    prices = f" {price} {float(price):.2f}" if price is not None else ""
+    return product_text(product, "name", "category", "material", "description", "brand", "colours", "sizes") + prices
 
 
 def _near(a: str, b: str) -> bool:
